@@ -1,0 +1,37 @@
+"""``Authorization: Bearer <token>``: the key is looked up by its SHA-256, never stored in clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from anjian.accounts.models import APIToken, hash_token
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, APIToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("令牌格式错误：应为 Authorization: Bearer <令牌>。"))
+        try:
+            key = header[1].decode()
+        except UnicodeDecodeError as e:
+            raise exceptions.AuthenticationFailed(_("令牌格式错误。")) from e
+        token = APIToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
+        if token is None or not token.is_usable:
+            raise exceptions.AuthenticationFailed(_("令牌无效、已过期或已吊销。"))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("账号已停用。"))
+        APIToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword

@@ -1,0 +1,258 @@
+"""Spreadsheet import: read an XLSX/CSV file, validate every row with the model's own form
+(the same validators as the UI and the API), preview, then write through the service layer.
+
+Nothing is written when any row is bad, unless the user chooses to import only the good rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anjian.core.registry import ModelSpec
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why, in the user's language."""
+
+
+@dataclass
+class ImportRow:
+    number: int  # the row number as the user sees it in the spreadsheet (header is row 1)
+    data: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    columns: list[str]
+    rows: list[ImportRow]
+
+    @property
+    def good(self) -> list[ImportRow]:
+        return [r for r in self.rows if not r.errors]
+
+    @property
+    def bad(self) -> list[ImportRow]:
+        return [r for r in self.rows if r.errors]
+
+
+def import_columns(spec: ModelSpec) -> list[tuple[str, str]]:
+    """(field name, column label) of the import template, in order."""
+    form = spec.form(user=None)
+    names = spec.import_fields or list(form.fields)
+    return [(name, str(form.fields[name].label)) for name in names]
+
+
+def column_defaults(spec: ModelSpec) -> dict[str, str]:
+    """Values for columns a file may leave out: the form's initial value (the model default)."""
+    form = spec.form(user=None)
+    defaults = {}
+    for name, form_field in form.fields.items():
+        initial = form.get_initial_for_field(form_field, name)
+        if initial not in (None, "", [], False):
+            defaults[name] = str(initial)
+    return defaults
+
+
+def _required(spec: ModelSpec, name: str) -> bool:
+    return bool(spec.form(user=None).fields[name].required)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(upload: UploadedFile) -> tuple[list[str], list[list[str]]]:
+    name = (upload.name or "").lower()
+    size = upload.size or 0
+    if size == 0:
+        raise ImportFileError(_("文件为空。"))
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("文件过大（%(size).1f MB），上限为 %(max).1f MB。")
+            % {"size": size / 1048576, "max": settings.IMPORT_MAX_BYTES / 1048576}
+        )
+    content = upload.read()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif name.endswith(".csv"):
+        rows = _read_csv(content)
+    else:
+        raise ImportFileError(_("仅支持 .xlsx 或 .csv 文件。"))
+    rows = [r for r in rows if any(c for c in r)]
+    if not rows:
+        raise ImportFileError(_("文件为空。"))
+    if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("数据行过多（%(n)d 行），单次最多导入 %(max)d 行。")
+            % {"n": len(rows) - 1, "max": settings.IMPORT_MAX_ROWS}
+        )
+    header, body = rows[0], rows[1:]
+    if not body:
+        raise ImportFileError(_("文件只有表头，没有数据行。"))
+    return header, body
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise ImportFileError(_("文件扩展名为 .xlsx，但内容不是有效的 Excel 文件。"))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for broken files
+        raise ImportFileError(_("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式。")) from e
+    sheet = workbook.worksheets[0]
+    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    if b"\x00" in content:
+        raise ImportFileError(_("CSV 文件包含二进制内容，无法识别。请另存为 UTF-8 或 GBK 编码的 CSV。"))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("文件编码无法识别，请使用 UTF-8 或 GBK 编码的 CSV。"))
+    try:
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as e:
+        raise ImportFileError(_("CSV 格式错误：%(error)s") % {"error": e}) from e
+
+
+def map_columns(spec: ModelSpec, header: list[str]) -> list[str]:
+    """The form field for each column; columns may be named by label (企业名称) or field name (name)."""
+    columns = import_columns(spec)
+    by_label = {label: name for name, label in columns} | {name: name for name, _label in columns}
+    mapped: list[str] = []
+    unknown: list[str] = []
+    for title in header:
+        if title in by_label:
+            mapped.append(by_label[title])
+        else:
+            unknown.append(title or _("（空列名）"))
+    expected = "、".join(label for _name, label in columns)
+    if unknown:
+        raise ImportFileError(
+            _("无法识别的列：%(cols)s。应为：%(expected)s。")
+            % {"cols": "、".join(unknown), "expected": expected}
+        )
+    defaults = column_defaults(spec)
+    missing = [
+        label
+        for name, label in columns
+        if _required(spec, name) and name not in mapped and name not in defaults
+    ]
+    if missing:
+        raise ImportFileError(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
+    duplicated = sorted({name for name in mapped if mapped.count(name) > 1})
+    if duplicated:
+        raise ImportFileError(_("列重复：%(cols)s。") % {"cols": "、".join(duplicated)})
+    return mapped
+
+
+def _form_errors(form: Any) -> list[str]:
+    messages = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.append(f"{label}：{error}" if label else str(error))
+    return messages
+
+
+def validate(spec: ModelSpec, user: Any, header: list[str], body: list[list[str]]) -> ImportReport:
+    names = map_columns(spec, header)
+    defaults = column_defaults(spec)
+    report = ImportReport(columns=names, rows=[])
+    seen: dict[str, int] = {}
+    for offset, values in enumerate(body, start=2):
+        data = defaults | {name: values[i] if i < len(values) else "" for i, name in enumerate(names)}
+        row = ImportRow(number=offset, data=data)
+        form = spec.form(data=data, user=user)
+        if not form.is_valid():
+            row.errors = _form_errors(form)
+        if spec.import_key:
+            key = form.cleaned_data.get(spec.import_key) if hasattr(form, "cleaned_data") else None
+            key = key or data.get(spec.import_key, "")
+            if key and key in seen:
+                row.errors.append(_("与第 %(row)d 行重复。") % {"row": seen[key]})
+            elif key:
+                seen[key] = offset
+        report.rows.append(row)
+    return report
+
+
+@transaction.atomic
+def apply(spec: ModelSpec, user: Any, report: ImportReport, *, only_valid: bool) -> int:
+    """Write the good rows through the service layer; all or nothing."""
+    if report.bad and not only_valid:
+        raise ImportFileError(_("文件中有 %(n)d 行错误，未导入任何数据。") % {"n": len(report.bad)})
+    count = 0
+    for row in report.good:
+        form = spec.form(data=row.data, user=user)
+        if not form.is_valid():  # the database changed since the preview
+            raise ImportFileError(
+                _("第 %(row)d 行：%(errors)s") % {"row": row.number, "errors": "；".join(_form_errors(form))}
+            )
+        try:
+            spec.save(form.save(commit=False), user=user, scope_error_field=spec.scope_error_field)
+        except ValidationError as e:
+            raise ImportFileError(
+                _("第 %(row)d 行：%(errors)s") % {"row": row.number, "errors": "；".join(e.messages)}
+            ) from e
+        count += 1
+    return count
+
+
+# Pending imports live in var/imports between preview and confirmation, tied to the user.
+def _pending_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stash(user: Any, header: list[str], body: list[list[str]]) -> str:
+    token = uuid.uuid4().hex
+    payload = {"user": user.pk, "header": header, "body": body}
+    (_pending_dir() / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def unstash(user: Any, token: str) -> tuple[list[str], list[list[str]]]:
+    if not token.isalnum():
+        raise ImportFileError(_("导入会话已失效，请重新上传文件。"))
+    path = _pending_dir() / f"{token}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ImportFileError(_("导入会话已失效，请重新上传文件。")) from e
+    if payload["user"] != user.pk:
+        raise ImportFileError(_("导入会话已失效，请重新上传文件。"))
+    return payload["header"], payload["body"]
+
+
+def discard(token: str) -> None:
+    if token.isalnum():
+        (_pending_dir() / f"{token}.json").unlink(missing_ok=True)

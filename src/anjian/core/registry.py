@@ -1,0 +1,83 @@
+"""The model registry: one ``ModelSpec`` per business model gives it list/detail/edit/delete/
+import/export pages, an API viewset, a navigation entry and an API root entry.
+
+    register(ModelSpec(model=Enterprise, filterset=EnterpriseFilterSet, table=EnterpriseTable,
+                       form=EnterpriseForm, serializer=EnterpriseSerializer, nav_group="industry",
+                       save=services.save_enterprise, delete=services.delete_enterprise))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from anjian.core import services
+
+SaveFn = Callable[..., Any]
+DeleteFn = Callable[..., None]
+
+
+@dataclass
+class ModelSpec:
+    model: type[models.Model]
+    filterset: type[Any]
+    table: type[Any]
+    form: type[Any]
+    serializer: type[Any]
+    nav_group: str
+    save: SaveFn = services.save_object
+    delete: DeleteFn = services.delete_object
+    # The field that identifies a row in an import file (duplicate rows within a file are refused).
+    import_key: str | None = None
+    # Columns of the import template, in order (form field names); defaults to the form's fields.
+    import_fields: list[str] | None = None
+    # The form field that takes the blame when a save would leave the user's scope.
+    scope_error_field: str | None = None
+    icon: str = "list"
+    select_related: tuple[str, ...] = ()
+    api_prefix: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name or ""
+
+    @property
+    def url_namespace(self) -> str:
+        return self.app_label
+
+    @property
+    def api_path(self) -> str:
+        """The collection's path under /api/v1/: ``enterprises`` for ``Enterprise``."""
+        return self.api_prefix or f"{self.model_name}s"
+
+    def perm(self, action: str) -> str:
+        return f"{self.app_label}.{action}_{self.model_name}"
+
+    def url_name(self, view: str) -> str:
+        return f"{self.url_namespace}:{self.model_name}_{view}"
+
+
+_registry: dict[type[models.Model], ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    if spec.model in _registry:
+        raise ValueError(f"{spec.model.__name__} is registered twice")
+    _registry[spec.model] = spec
+    return spec
+
+
+def spec_for(model: type[models.Model]) -> ModelSpec:
+    return _registry[model]
+
+
+def all_specs() -> list[ModelSpec]:
+    return list(_registry.values())

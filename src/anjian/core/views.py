@@ -1,0 +1,260 @@
+"""Generic views, parameterised by a ``ModelSpec``. Every queryset goes through the caller's scope:
+a missing role answers 403, an object outside the scope answers 404."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from anjian.audit.models import ObjectChange
+from anjian.core import importer
+from anjian.core.registry import ModelSpec
+
+
+class SpecView(LoginRequiredMixin, View):
+    spec: ModelSpec = None  # type: ignore[assignment]  # set by as_view(spec=...)
+    action = "view"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not request.user.has_perm(self.spec.perm(self.action)):
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def queryset(self) -> QuerySet[Any]:
+        queryset = self.spec.model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+        return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
+
+    def get_object(self, pk: int) -> Any:
+        return get_object_or_404(self.queryset(), pk=pk)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        user = self.request.user
+        urls = {view: reverse(self.spec.url_name(view)) for view in ("list", "add", "import", "export")}
+        obj = extra.get("object")
+        if obj is not None and obj.pk:
+            urls |= {
+                view: reverse(self.spec.url_name(view), args=[obj.pk])
+                for view in ("detail", "edit", "delete")
+            }
+        return {
+            "spec": self.spec,
+            "opts": self.spec.model._meta,
+            "urls": urls,
+            "can": {
+                a: user.has_perm(self.spec.perm(a)) for a in ("add", "change", "delete", "export", "import")
+            },
+            **extra,
+        }
+
+    def template(self, kind: str) -> list[str]:
+        return [f"{self.spec.app_label}/{self.spec.model_name}_{kind}.html", f"core/object_{kind}.html"]
+
+    def filtered(self) -> Any:
+        return self.spec.filterset(self.request.GET or None, queryset=self.queryset(), request=self.request)
+
+
+class ObjectListView(SpecView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = self.filtered()
+        table = self.spec.table(filterset.qs)
+        RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
+        context = self.context(filterset=filterset, table=table, querystring=request.GET.urlencode())
+        templates = self.template("list")
+        if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "object-table":
+            return render(request, [f"{t}#table" for t in templates], context)
+        return render(request, templates, context)
+
+
+def _per_page(request: HttpRequest) -> int:
+    try:
+        value = int(request.GET.get("per_page", "25"))
+    except ValueError:
+        return 25
+    return min(max(value, 10), 200)
+
+
+class ObjectDetailView(SpecView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        changes = ObjectChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.spec.model), object_id=obj.pk
+        ).select_related("user")[:50]
+        form = self.spec.form(instance=obj, user=request.user)
+        fields = [(form.fields[name].label, _display(obj, name)) for name in form.fields]
+        return render(
+            request, self.template("detail"), self.context(object=obj, fields=fields, changes=changes)
+        )
+
+
+def _display(obj: Model, name: str) -> Any:
+    display = getattr(obj, f"get_{name}_display", None)
+    if callable(display):
+        return display()
+    value = getattr(obj, name, "")
+    return "" if value is None else value
+
+
+class ObjectEditView(SpecView):
+    action = "change"
+
+    def get_instance(self, pk: int | None) -> Any:
+        if pk is None:
+            return self.spec.model()
+        obj = self.get_object(pk)
+        if not obj.is_local:
+            raise PermissionDenied(_("该记录来自节点 %(node)s，本节点只读。") % {"node": obj.source_node})
+        return obj
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self.get_instance(pk)
+        form = self.spec.form(instance=obj, user=request.user)
+        return render(request, self.template("edit"), self.context(object=obj, form=form))
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self.get_instance(pk)
+        form = self.spec.form(request.POST, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                saved = self.spec.save(
+                    form.save(commit=False), user=request.user, scope_error_field=self.spec.scope_error_field
+                )
+            except ValidationError as e:
+                _add_errors(form, e)
+            else:
+                messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
+                return redirect(self.spec.url_name("detail"), pk=saved.pk)
+        return render(request, self.template("edit"), self.context(object=obj, form=form), status=400)
+
+
+class ObjectCreateView(ObjectEditView):
+    action = "add"
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ObjectDeleteView(SpecView):
+    action = "delete"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, self.template("delete"), self.context(object=self.get_object(pk)))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(pk)
+        name = str(obj)
+        self.spec.delete(obj, user=request.user)
+        messages.success(request, _("已删除：%(obj)s") % {"obj": name})
+        return redirect(self.spec.url_name("list"))
+
+
+class ObjectExportView(SpecView):
+    action = "export"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        fmt = request.GET.get("export", "xlsx")
+        if fmt not in ("xlsx", "csv"):
+            fmt = "xlsx"
+        table = self.spec.table(self.filtered().qs)
+        exporter = TableExport(fmt, table, exclude_columns=("actions",))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return exporter.response(f"{self.spec.model_name}-{stamp}.{fmt}")
+
+
+class ObjectImportView(SpecView):
+    action = "import"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not request.user.has_perm(self.spec.perm("add")):
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.GET.get("template"):
+            return self.template_file()
+        return render(
+            request, self.template("import"), self.context(columns=importer.import_columns(self.spec))
+        )
+
+    def template_file(self) -> HttpResponse:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.append([label for _name, label in importer.import_columns(self.spec)])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.spec.model_name}-template.xlsx"'
+        return response
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        columns = importer.import_columns(self.spec)
+        try:
+            if token := request.POST.get("token"):
+                return self.confirm(request, token)
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise importer.ImportFileError(_("请选择要导入的文件。"))
+            header, body = importer.read_table(upload)
+            report = importer.validate(self.spec, request.user, header, body)
+        except importer.ImportFileError as e:
+            context = self.context(columns=columns, file_error=str(e))
+            return render(request, self.template("import"), context, status=400)
+        token = importer.stash(request.user, header, body)
+        context = self.context(columns=columns, report=report, token=token)
+        return render(request, self.template("import"), context)
+
+    def confirm(self, request: HttpRequest, token: str) -> HttpResponse:
+        header, body = importer.unstash(request.user, token)
+        report = importer.validate(self.spec, request.user, header, body)
+        count = importer.apply(
+            self.spec, request.user, report, only_valid=request.POST.get("only_valid") == "1"
+        )
+        importer.discard(token)
+        messages.success(request, _("已导入 %(n)d 条记录。") % {"n": count})
+        return redirect(self.spec.url_name("list"))
+
+
+def spec_urls(spec: ModelSpec) -> list[Any]:
+    """The URL patterns of a registered model's pages (include them under the app's namespace)."""
+    name = spec.model_name
+    views: list[tuple[str, type[SpecView], str]] = [
+        ("", ObjectListView, "list"),
+        ("add/", ObjectCreateView, "add"),
+        ("import/", ObjectImportView, "import"),
+        ("export/", ObjectExportView, "export"),
+        ("<int:pk>/", ObjectDetailView, "detail"),
+        ("<int:pk>/edit/", ObjectEditView, "edit"),
+        ("<int:pk>/delete/", ObjectDeleteView, "delete"),
+    ]
+    return [
+        path(f"{spec.api_path}/{route}", view.as_view(spec=spec), name=f"{name}_{suffix}")
+        for route, view, suffix in views
+    ]
+
+
+def list_url(spec: ModelSpec) -> str:
+    return reverse(spec.url_name("list"))

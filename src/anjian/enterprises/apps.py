@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "anjian.enterprises"
+    label = "enterprises"
+    verbose_name = _("企业名录")
+
+    def ready(self) -> None:
+        from anjian.enterprises import specs  # noqa: F401  (registers the model with the kernel)
