@@ -85,7 +85,7 @@ def _org(name: str, **fields: Any) -> Organization:
 
 
 def _user(username: str, org: Organization, role: str, full_name: str, password: str) -> User:
-    user = User.objects.filter(username=username).first()
+    user: User | None = User.objects.filter(username=username).first()
     if user is None:
         user = User.objects.create_user(username=username, password=password)
     user.organization = org
@@ -153,7 +153,7 @@ def load_demo() -> DemoResult:
 
     def add(enterprise: Enterprise) -> Enterprise:
         nonlocal created
-        existing = Enterprise.objects.filter(uscc=enterprise.uscc).first()
+        existing: Enterprise | None = Enterprise.objects.filter(uscc=enterprise.uscc).first()
         if existing is not None:
             return existing
         _unique_name(enterprise, taken_names)

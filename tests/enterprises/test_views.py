@@ -89,9 +89,8 @@ class EnterpriseViewTest(ViewTestCases.PrimaryObjectViewTestCase):
         Enterprise.objects.filter(pk=beijing[1].pk).update(legal_representative="李四")
         return beijing, shanghai
 
-    def setUp(self) -> None:
-        # The edit test changes the first object; keep its USCC (the code is not editable).
-        self.edit_data = self.edit_data | {"uscc": self.objects[0].uscc}
+    def get_edit_data(self, obj: Any) -> dict[str, Any]:
+        return self.edit_data | {"uscc": obj.uscc}  # the code is not editable
 
 
 class EnterpriseAPITest(APIViewTestCases.APITestCase):

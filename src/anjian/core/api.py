@@ -51,7 +51,7 @@ class BusinessModelSerializer(serializers.ModelSerializer[Any]):
             raise ValidationError(detail=get_error_detail(e)) from e
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        return self._save_through_service(self.Meta.model(**validated_data))
+        return self._save_through_service(self.spec.model(**validated_data))
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
         for name, value in validated_data.items():
@@ -78,7 +78,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet[Any]):
         return type(name, (cls,), attrs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = self.spec.model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+        queryset = self.spec.model.objects.visible_to(self.request.user)
         return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
 
     def perform_destroy(self, instance: Any) -> None:

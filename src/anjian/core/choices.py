@@ -21,7 +21,7 @@ def with_colors(**colors: str) -> Callable[[C], C]:
     """Attach Tabler colour names (``red``, ``orange``, ``yellow``, ``blue``…) to a choice set."""
 
     def register(choices: C) -> C:
-        unknown = set(colors) - set(choices.values)
+        unknown = set(colors) - {member.value for member in choices}
         if unknown:
             raise ValueError(f"{choices.__name__}: colours for unknown values {sorted(unknown)}")
         _COLORS[choices] = colors

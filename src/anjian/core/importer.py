@@ -79,7 +79,7 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(upload: UploadedFile) -> tuple[list[str], list[list[str]]]:
+def read_table(upload: UploadedFile[bytes]) -> tuple[list[str], list[list[str]]]:
     name = (upload.name or "").lower()
     size = upload.size or 0
     if size == 0:

@@ -27,7 +27,7 @@ GROUPS: list[tuple[str, Promise]] = [
 @dataclass(frozen=True)
 class NavItem:
     group: str
-    label: Promise | str
+    label: Any
     url_name: str
     perm: str
 
@@ -43,7 +43,10 @@ def add_item(item: NavItem) -> None:
 def _items() -> list[NavItem]:
     model_items = [
         NavItem(
-            spec.nav_group, spec.model._meta.verbose_name_plural, spec.url_name("list"), spec.perm("view")
+            spec.nav_group,
+            spec.model._meta.verbose_name_plural or spec.model_name,
+            spec.url_name("list"),
+            spec.perm("view"),
         )
         for spec in all_specs()
     ]

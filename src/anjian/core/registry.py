@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 
 from anjian.core import services
+from anjian.core.models import BusinessModel
 
 SaveFn = Callable[..., Any]
 DeleteFn = Callable[..., None]
@@ -22,7 +23,7 @@ DeleteFn = Callable[..., None]
 
 @dataclass
 class ModelSpec:
-    model: type[models.Model]
+    model: type[BusinessModel]
     filterset: type[Any]
     table: type[Any]
     form: type[Any]

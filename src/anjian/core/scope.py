@@ -87,7 +87,7 @@ def scope_for(user: User | Any) -> Scope:
     if cached is not None:
         return cached
     scope = _compute_scope(user)
-    user._anjian_scope = scope
+    setattr(user, "_anjian_scope", scope)  # noqa: B010  (a private cache on someone else's object)
     return scope
 
 
@@ -105,7 +105,7 @@ def _compute_scope(user: User | Any) -> Scope:
     if org is None:
         return Scope.none()
     sectors = frozenset(org.sectors) if org.sectors else None
-    regions = (region_prefix(org.region.code, org.region.level),) if org.region_id else None
+    regions = (region_prefix(org.region.code, org.region.level),) if org.region is not None else None
     if org.org_type == OrgType.ENTERPRISE:
         if org.enterprise_id is None:
             return Scope.none()

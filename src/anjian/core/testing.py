@@ -54,7 +54,7 @@ def make_org(
 
 
 def make_user(username: str, org: Organization | None, *roles: str) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, organization=org)
+    user: User = User.objects.create_user(username=username, password=PASSWORD, organization=org)
     user.roles.set(Role.objects.filter(code__in=roles))
     return user
 
@@ -179,11 +179,15 @@ class ViewTestCases:
     class EditViewTestCase(ScopedTestCase):
         edit_data: ClassVar[dict[str, Any]]
 
+        def get_edit_data(self, obj: Any) -> dict[str, Any]:
+            """The form data that edits ``obj`` (override when it depends on the object)."""
+            return dict(self.edit_data)
+
         def test_edit(self) -> None:
             self.client.force_login(self.user)
             obj = self.objects[0]
             self.assertEqual(self.client.get(self.url("edit", obj)).status_code, 200)
-            response = self.client.post(self.url("edit", obj), self.edit_data)
+            response = self.client.post(self.url("edit", obj), self.get_edit_data(obj))
             self.assertEqual(response.status_code, 302, _form_errors(response))
             obj.refresh_from_db()
             self.assertEqual(obj.version, 2)
@@ -193,7 +197,9 @@ class ViewTestCases:
             self.client.force_login(self.user)
             other = self.others[0]
             self.assertEqual(self.client.get(self.url("edit", other)).status_code, 404)
-            self.assertEqual(self.client.post(self.url("edit", other), self.edit_data).status_code, 404)
+            self.assertEqual(
+                self.client.post(self.url("edit", other), self.get_edit_data(other)).status_code, 404
+            )
             other.refresh_from_db()
             self.assertEqual(other.version, 1)
 

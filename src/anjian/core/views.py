@@ -35,7 +35,7 @@ class SpecView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def queryset(self) -> QuerySet[Any]:
-        queryset = self.spec.model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+        queryset = self.spec.model.objects.visible_to(self.request.user)
         return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
 
     def get_object(self, pk: int) -> Any:
@@ -176,7 +176,8 @@ class ObjectExportView(SpecView):
         table = self.spec.table(self.filtered().qs)
         exporter = TableExport(fmt, table, exclude_columns=("actions",))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return exporter.response(f"{self.spec.model_name}-{stamp}.{fmt}")
+        response: HttpResponse = exporter.response(f"{self.spec.model_name}-{stamp}.{fmt}")
+        return response
 
 
 class ObjectImportView(SpecView):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from anjian.core.scope import Scope
@@ -23,7 +23,7 @@ def region_scope_error(scope: Scope | None, region: Region) -> str | None:
     return None
 
 
-def leaf_regions() -> Any:
+def leaf_regions() -> QuerySet[Region]:
     """Regions an enterprise can sit in: counties, and prefecture-level cities without counties."""
     children = Region.objects.filter(parent=OuterRef("pk"))
     return Region.objects.current().exclude(level=RegionLevel.PROVINCE).exclude(Exists(children))
@@ -36,12 +36,13 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", leaf_regions())
         super().__init__(*args, **kwargs)
+        self.leaves: QuerySet[Region] = kwargs["queryset"]
         self.scope: Scope | None = None
 
     def limit_to(self, scope: Scope | None) -> None:
         """Check input against ``scope`` and offer only the regions inside it."""
         self.scope = scope
-        regions = self.queryset.select_related("parent")
+        regions = self.leaves.select_related("parent")
         if scope is not None and scope.nothing:
             regions = regions.none()
         elif scope is not None and scope.regions is not None:
@@ -59,7 +60,7 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise ValidationError(_("未知的行政区划代码：%(code)s") % {"code": code}, code="invalid_choice")
-        if not self.queryset.filter(pk=region.pk).exists():
+        if not self.leaves.filter(pk=region.pk).exists():
             raise ValidationError(
                 _("%(code)s（%(name)s）不是县级行政区划，请填写区县代码。")
                 % {"code": code, "name": region.name},

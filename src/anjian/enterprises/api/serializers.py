@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
@@ -73,7 +75,7 @@ class EnterpriseSerializer(BusinessModelSerializer):
         ]
         read_only_fields = ["uid", "source_node", "version", "created_at", "updated_at"]
         # Uniqueness is reported by the model, with the message the form and import use.
-        extra_kwargs = {"uscc": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"uscc": {"validators": []}}
 
     def validate_uscc(self, value: str) -> str:
         code = normalize_uscc(value)
