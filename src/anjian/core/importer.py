@@ -49,26 +49,24 @@ class ImportReport:
         return [r for r in self.rows if r.errors]
 
 
-def import_columns(spec: ModelSpec) -> list[tuple[str, str]]:
-    """(field name, column label) of the import template, in order."""
-    form = spec.form(user=None)
-    names = spec.import_fields or list(form.fields)
-    return [(name, str(form.fields[name].label)) for name in names]
+@dataclass(frozen=True)
+class ImportColumn:
+    name: str  # the form field
+    label: str  # the column title in the template
+    required: bool  # the file must have this column
+    default: str | None  # the value used when the file leaves the column out
 
 
-def column_defaults(spec: ModelSpec) -> dict[str, str]:
-    """Values for columns a file may leave out: the form's initial value (the model default)."""
+def import_columns(spec: ModelSpec) -> list[ImportColumn]:
+    """The columns of the import template, in order, read from the model's form."""
     form = spec.form(user=None)
-    defaults = {}
-    for name, form_field in form.fields.items():
+    columns = []
+    for name in spec.import_fields or list(form.fields):
+        form_field = form.fields[name]
         initial = form.get_initial_for_field(form_field, name)
-        if initial not in (None, "", [], False):
-            defaults[name] = str(initial)
-    return defaults
-
-
-def _required(spec: ModelSpec, name: str) -> bool:
-    return bool(spec.form(user=None).fields[name].required)
+        default = None if initial in (None, "", [], False) else str(initial)
+        columns.append(ImportColumn(name, str(form_field.label), bool(form_field.required), default))
+    return columns
 
 
 def _cell(value: Any) -> str:
@@ -142,10 +140,9 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise ImportFileError(_("CSV 格式错误：%(error)s") % {"error": e}) from e
 
 
-def map_columns(spec: ModelSpec, header: list[str]) -> list[str]:
+def map_columns(columns: list[ImportColumn], header: list[str]) -> list[str]:
     """The form field for each column; columns may be named by label (企业名称) or field name (name)."""
-    columns = import_columns(spec)
-    by_label = {label: name for name, label in columns} | {name: name for name, _label in columns}
+    by_label = {c.label: c.name for c in columns} | {c.name: c.name for c in columns}
     mapped: list[str] = []
     unknown: list[str] = []
     for title in header:
@@ -153,18 +150,13 @@ def map_columns(spec: ModelSpec, header: list[str]) -> list[str]:
             mapped.append(by_label[title])
         else:
             unknown.append(title or _("（空列名）"))
-    expected = "、".join(label for _name, label in columns)
+    expected = "、".join(c.label for c in columns)
     if unknown:
         raise ImportFileError(
             _("无法识别的列：%(cols)s。应为：%(expected)s。")
             % {"cols": "、".join(unknown), "expected": expected}
         )
-    defaults = column_defaults(spec)
-    missing = [
-        label
-        for name, label in columns
-        if _required(spec, name) and name not in mapped and name not in defaults
-    ]
+    missing = [c.label for c in columns if c.required and c.default is None and c.name not in mapped]
     if missing:
         raise ImportFileError(_("缺少必填列：%(cols)s。") % {"cols": "、".join(missing)})
     duplicated = sorted({name for name in mapped if mapped.count(name) > 1})
@@ -183,8 +175,9 @@ def _form_errors(form: Any) -> list[str]:
 
 
 def validate(spec: ModelSpec, user: Any, header: list[str], body: list[list[str]]) -> ImportReport:
-    names = map_columns(spec, header)
-    defaults = column_defaults(spec)
+    columns = import_columns(spec)
+    names = map_columns(columns, header)
+    defaults = {c.name: c.default for c in columns if c.default is not None}
     report = ImportReport(columns=names, rows=[])
     seen: dict[str, int] = {}
     for offset, values in enumerate(body, start=2):

@@ -201,7 +201,7 @@ class ObjectImportView(SpecView):
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None
-        sheet.append([label for _name, label in importer.import_columns(self.spec)])
+        sheet.append([column.label for column in importer.import_columns(self.spec)])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -230,10 +230,16 @@ class ObjectImportView(SpecView):
 
     def confirm(self, request: HttpRequest, token: str) -> HttpResponse:
         header, body = importer.unstash(request.user, token)
+        # Validate again: the database may have changed since the preview.
         report = importer.validate(self.spec, request.user, header, body)
-        count = importer.apply(
-            self.spec, request.user, report, only_valid=request.POST.get("only_valid") == "1"
-        )
+        only_valid = request.POST.get("only_valid") == "1"
+        if report.bad and not only_valid:
+            error = _("文件中有 %(n)d 行错误，未导入任何数据。") % {"n": len(report.bad)}
+            context = self.context(
+                columns=importer.import_columns(self.spec), report=report, token=token, file_error=error
+            )
+            return render(request, self.template("import"), context, status=400)
+        count = importer.apply(self.spec, request.user, report, only_valid=only_valid)
         importer.discard(token)
         messages.success(request, _("已导入 %(n)d 条记录。") % {"n": count})
         return redirect(self.spec.url_name("list"))

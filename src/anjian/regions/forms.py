@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext as _
 
 from anjian.core.scope import Scope
@@ -47,7 +48,11 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             regions = regions.none()
         elif scope is not None and scope.regions is not None:
             regions = regions.filter(reduce(or_, (Q(code__startswith=p) for p in scope.regions)))
-        self.widget.choices = [("", "---------"), *((r.code, self.label_from_instance(r)) for r in regions)]
+        # Lazy: the drop-down is built only when the form is rendered, not when an import row
+        # or an API call is validated.
+        self.widget.choices = CallableChoiceIterator(
+            lambda: [("", "---------"), *((r.code, self.label_from_instance(r)) for r in regions)]
+        )
 
     def label_from_instance(self, obj: Region) -> str:
         parent = obj.parent.name if obj.parent_id and obj.parent else ""

@@ -1,0 +1,54 @@
+"""``anjian bench NAME [--rows N]`` and ``anjian bench all``: one JSON line of figures per benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from anjian.core.bench import SERVER_ENV, BenchError, discover, is_throwaway, run_here, run_isolated
+
+
+class Command(BaseCommand):
+    help = (
+        "性能基准：每项在临时数据库中运行（SQLite 临时文件，或 ANJIAN_BENCH_DATABASE_URL 指定的 "
+        "PostgreSQL 上的临时库，结束后删除），与裸数据库基线对比，每项输出一行 JSON。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        benchmarks = discover()
+        parser.add_argument(
+            "name",
+            choices=[*benchmarks, "all"],
+            help="; ".join(f"{b.name}: {b.description}" for b in benchmarks.values()),
+        )
+        parser.add_argument("--rows", type=int, help="rows to set up (default: each benchmark's own)")
+        # Internal: the child process, already pointed at its throwaway database.
+        parser.add_argument("--in-throwaway", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name: str = options["name"]
+        rows: int | None = options["rows"]
+        if rows is not None and rows < 1:
+            raise CommandError("--rows must be at least 1")
+        try:
+            if options["in_throwaway"]:
+                self.measure_here(name, rows)
+                return
+            names = list(discover()) if name == "all" else [name]
+            for each in names:
+                self.stdout.write(run_isolated(each, rows, os.environ.get(SERVER_ENV) or None))
+        except BenchError as e:
+            raise CommandError(str(e)) from e
+
+    def measure_here(self, name: str, rows: int | None) -> None:
+        if name == "all":
+            raise CommandError("the child process runs one benchmark")
+        if not is_throwaway():
+            raise CommandError("refusing to benchmark in a database that anjian bench did not create")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(json.dumps(run_here(name, rows), ensure_ascii=False))

@@ -1,0 +1,184 @@
+"""The registry's rules from issue 3: scope per kind of user, and bad input refused everywhere
+(form, API, import) with the same clear message, writing nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import TestCase
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from anjian.accounts.models import AgencyLevel, OrgType
+from anjian.accounts.roles import RoleCode
+from anjian.audit.models import ObjectChange
+from anjian.core.testing import make_org, make_user, provincial_inspector
+from anjian.enterprises.models import Enterprise
+from tests.enterprises.test_views import enterprise, sample_enterprises, uscc_for
+
+
+class ScopeRulesTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.beijing_objects, cls.shanghai_objects = sample_enterprises()
+        cls.beijing = provincial_inspector("bj", "110000")
+        cls.national = make_user(
+            "nat", make_org("应急管理部（测试）", None, level=AgencyLevel.NATIONAL), RoleCode.INSPECTOR
+        )
+        own = cls.beijing_objects[0]
+        ent_org = make_org(own.name, own.region_id, level="", org_type=OrgType.ENTERPRISE, enterprise=own)
+        cls.ent = make_user("ent", ent_org, RoleCode.ENTERPRISE_SAFETY_OFFICER)
+        cls.haidian = make_user(
+            "hd", make_org("海淀区应急管理局（测试）", "110108", level=AgencyLevel.COUNTY), RoleCode.INSPECTOR
+        )
+        cls.coal = make_user(
+            "coal",
+            make_org("北京煤监（测试）", "110000", org_type=OrgType.COAL_SUPERVISION, sectors=["coal"]),
+            RoleCode.INSPECTOR,
+        )
+
+    def visible(self, user: Any) -> set[str]:
+        return set(Enterprise.objects.visible_to(user).values_list("region_id", flat=True))
+
+    def test_beijing_sees_only_11(self) -> None:
+        regions = self.visible(self.beijing)
+        self.assertTrue(regions)
+        self.assertTrue(all(code.startswith("11") for code in regions))
+
+    def test_national_sees_all(self) -> None:
+        self.assertEqual(Enterprise.objects.visible_to(self.national).count(), Enterprise.objects.count())
+
+    def test_enterprise_user_sees_only_its_own(self) -> None:
+        self.assertEqual(list(Enterprise.objects.visible_to(self.ent)), [self.beijing_objects[0]])
+
+    def test_county_user_sees_only_its_county(self) -> None:
+        self.assertEqual(self.visible(self.haidian), {"110108"})
+
+    def test_sector_scope(self) -> None:
+        self.assertEqual(Enterprise.objects.visible_to(self.coal).count(), 0)
+        enterprise("北京京西煤业有限公司", "110109", "coal", "60000001")
+        self.assertEqual(Enterprise.objects.visible_to(self.coal).count(), 1)
+
+    def test_enterprise_user_cannot_open_another_enterprise(self) -> None:
+        self.client.force_login(self.ent)
+        other = self.beijing_objects[1]
+        self.assertEqual(
+            self.client.get(reverse("enterprises:enterprise_detail", args=[other.pk])).status_code, 404
+        )
+        self.assertEqual(self.client.get(reverse("enterprises:enterprise_add")).status_code, 403)
+
+    def test_ui_and_api_answer_404_for_another_province(self) -> None:
+        shanghai = self.shanghai_objects[0]
+        self.client.force_login(self.beijing)
+        for name in ("detail", "edit", "delete"):
+            with self.subTest(view=name):
+                url = reverse(f"enterprises:enterprise_{name}", args=[shanghai.pk])
+                self.assertEqual(self.client.get(url).status_code, 404)
+        api = APIClient()
+        api.force_authenticate(self.beijing)
+        url = reverse("api:enterprise-detail", args=[shanghai.pk])
+        self.assertEqual(api.get(url).status_code, 404)
+        self.assertEqual(api.put(url, {"name": "x"}, format="json").status_code, 404)
+        self.assertEqual(api.delete(url).status_code, 404)
+        self.assertTrue(Enterprise.objects.filter(pk=shanghai.pk, name=shanghai.name).exists())
+
+
+SHANGHAI_MSG = "310115（上海市浦东新区）不在您的管辖范围内。"
+
+
+class BadInputTest(TestCase):
+    """Each bad value gets one clear Chinese message in the form, the API and the import report."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.existing = enterprise("北京海淀某化工有限公司", "110108", "hazchem", "70000001")
+        cls.user = provincial_inspector("bj", "110000")
+
+    def setUp(self) -> None:
+        self.client.force_login(self.user)
+        self.api = APIClient()
+        self.api.force_authenticate(self.user)
+        self.count = Enterprise.objects.count()
+        self.changes = ObjectChange.objects.count()
+
+    def valid(self, **overrides: str) -> dict[str, str]:
+        data = {
+            "uscc": uscc_for("110105", "80000001"),
+            "name": "北京新企业有限公司",
+            "region": "110105",
+            "sector": "hazchem",
+        }
+        return data | overrides
+
+    def assert_refused_everywhere(self, field: str, message: str, **overrides: str) -> None:
+        data = self.valid(**overrides)
+        response = self.client.post(reverse("enterprises:enterprise_add"), data | {"status": "operating"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(
+            message, response.context["form"].errors.get(field, []), response.context["form"].errors
+        )
+
+        response = self.api.post(reverse("api:enterprise-list"), data, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(message, response.json().get(field, []), response.json())
+
+        header = "统一社会信用代码,企业名称,所在区县,监管行业\n"
+        row = ",".join(data[k] for k in ("uscc", "name", "region", "sector"))
+        response = self.client.post(
+            reverse("enterprises:enterprise_import"), {"file": _csv(header + row + "\n")}
+        )
+        report = response.context["report"]
+        self.assertEqual(len(report.bad), 1)
+        self.assertTrue(any(message in error for error in report.bad[0].errors), report.bad[0].errors)
+
+        self.assertEqual(Enterprise.objects.count(), self.count)
+        self.assertEqual(ObjectChange.objects.count(), self.changes)
+
+    def test_wrong_length(self) -> None:
+        self.assert_refused_everywhere(
+            "uscc", "统一社会信用代码应为 18 位，实际为 17 位。", uscc="9111010555138508Q"
+        )
+
+    def test_illegal_character(self) -> None:
+        self.assert_refused_everywhere(
+            "uscc", "统一社会信用代码含非法字符：O（不使用 I、O、S、V、Z）。", uscc="9111010855138508OQ"
+        )
+
+    def test_wrong_check_character_names_the_expected_one(self) -> None:
+        self.assert_refused_everywhere(
+            "uscc", "统一社会信用代码校验位错误：应为 Q。", uscc="91110108551385082A"
+        )
+
+    def test_unknown_region(self) -> None:
+        self.assert_refused_everywhere("region", "未知的行政区划代码：119999", region="119999")
+
+    def test_county_outside_scope(self) -> None:
+        self.assert_refused_everywhere("region", SHANGHAI_MSG, region="310115")
+
+    def test_region_must_be_a_county(self) -> None:
+        response = self.client.post(
+            reverse("enterprises:enterprise_add"), self.valid(region="110000") | {"status": "operating"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("不是县级行政区划", str(response.context["form"].errors["region"]))
+
+    def test_duplicate_uscc_names_the_existing_region(self) -> None:
+        self.assert_refused_everywhere(
+            "uscc", "该统一社会信用代码已登记（登记地：北京市海淀区）。", uscc=self.existing.uscc
+        )
+
+    def test_text_fields_round_trip_as_text(self) -> None:
+        name = "<script>alert(1)</script>'; DROP TABLE enterprises_enterprise; --"
+        response = self.api.post(reverse("api:enterprise-list"), self.valid(name=name), format="json")
+        self.assertEqual(response.status_code, 201)
+        obj = Enterprise.objects.get(pk=response.json()["id"])
+        self.assertEqual(obj.name, name)
+        page = self.client.get(reverse("enterprises:enterprise_detail", args=[obj.pk]))
+        self.assertNotContains(page, "<script>alert(1)</script>")
+        self.assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+
+def _csv(text: str, name: str = "rows.csv", encoding: str = "utf-8") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
