@@ -13,4 +13,6 @@ urlpatterns = [
     path("healthz", shell.healthz, name="healthz"),
     path("api/v1/", include("anjian.api_urls")),
     path("", include("anjian.enterprises.urls")),
+    path("system/", include("anjian.accounts.urls")),
+    path("system/", include("anjian.regions.urls")),
 ]

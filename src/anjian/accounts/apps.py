@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "anjian.accounts"
     label = "accounts"
     verbose_name = _("用户与机构")
+
+    def ready(self) -> None:
+        from anjian.core.navigation import NavItem, add_item
+
+        add_item(NavItem("system", _("机构"), "accounts:organization_list", "accounts.view_organization"))
+        add_item(NavItem("system", _("用户"), "accounts:user_list", "accounts.view_user"))

@@ -265,3 +265,25 @@ def spec_urls(spec: ModelSpec) -> list[Any]:
 
 def list_url(spec: ModelSpec) -> str:
     return reverse(spec.url_name("list"))
+
+
+class ReferenceListView(LoginRequiredMixin, View):
+    """A read-only, filtered, paginated list of a model that is not a registered business model
+    (organisations, users, regions). The queryset callable applies the caller's scope."""
+
+    title: Any = ""
+    perm = ""
+    filterset: Any = None
+    table: Any = None
+    queryset: Any = None  # callable(user) -> QuerySet
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if self.perm and not request.user.has_perm(self.perm):
+            raise PermissionDenied(_("您没有执行此操作的权限。"))
+        filterset = self.filterset(request.GET or None, queryset=self.queryset(request.user), request=request)
+        table = self.table(filterset.qs)
+        RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
+        context = {"title": self.title, "filterset": filterset, "table": table}
+        if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "object-table":
+            return render(request, "core/reference_list.html#table", context)
+        return render(request, "core/reference_list.html", context)
