@@ -182,3 +182,69 @@ def _csv(text: str, name: str = "rows.csv", encoding: str = "utf-8") -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+class UsccOverrideTest(TestCase):
+    """GB 32100 rule 2: a historic code failing the check may be accepted by a regulator, with a reason."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.user = provincial_inspector("bj", "110000")
+        own = enterprise("北京自有企业有限公司", "110105", "hazchem", "12121212")
+        ent_org = make_org(own.name, own.region_id, level="", org_type=OrgType.ENTERPRISE, enterprise=own)
+        cls.ent = make_user("ent", ent_org, RoleCode.ENTERPRISE_ADMIN)
+        cls.own = own
+
+    def data(self, **extra: str) -> dict[str, str]:
+        return {
+            "uscc": "91110108551385082A",
+            "name": "历史代码企业",
+            "region": "110108",
+            "sector": "hazchem",
+            "status": "operating",
+        } | extra
+
+    def test_override_needs_a_reason(self) -> None:
+        self.client.force_login(self.user)
+        response = self.client.post(reverse("enterprises:enterprise_add"), self.data(uscc_override="on"))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(
+            "人工核准校验位时必须填写核准理由。", response.context["form"].errors["uscc_override_reason"]
+        )
+
+    def test_override_with_reason_is_accepted_and_flagged(self) -> None:
+        self.client.force_login(self.user)
+        data = self.data(uscc_override="on", uscc_override_reason="2014 年核发，已核对营业执照原件")
+        response = self.client.post(reverse("enterprises:enterprise_add"), data)
+        self.assertEqual(response.status_code, 302)
+        obj = Enterprise.objects.get(uscc="91110108551385082A")
+        self.assertTrue(obj.uscc_override)
+        page = self.client.get(reverse("enterprises:enterprise_detail", args=[obj.pk]))
+        self.assertContains(page, "校验位经人工核准：2014 年核发，已核对营业执照原件")
+
+    def test_override_cannot_rescue_a_format_error(self) -> None:
+        self.client.force_login(self.user)
+        data = self.data(uscc="9111010855138508OA", uscc_override="on", uscc_override_reason="x")
+        response = self.client.post(reverse("enterprises:enterprise_add"), data)
+        self.assertEqual(response.status_code, 400)
+
+    def test_enterprise_users_are_not_offered_the_override(self) -> None:
+        self.client.force_login(self.ent)
+        response = self.client.get(reverse("enterprises:enterprise_edit", args=[self.own.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("uscc_override", response.context["form"].fields)
+        self.assertTrue(response.context["form"].fields["uscc"].disabled)
+
+    def test_embedded_organisation_code_mismatch_is_a_warning_on_the_page(self) -> None:
+        from anjian.core.uscc import make_uscc
+
+        obj = Enterprise.objects.create(
+            uscc=make_uscc("91110108551385083"),
+            name="嵌码不符企业",
+            region_id="110108",
+            sector="hazchem",
+            version=1,
+        )
+        self.client.force_login(self.user)
+        page = self.client.get(reverse("enterprises:enterprise_detail", args=[obj.pk]))
+        self.assertContains(page, "内嵌组织机构代码校验位不符（应为 2），请核对。")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import random
 import secrets
@@ -148,8 +149,8 @@ def _postgres_database(server_url: str) -> Iterator[tuple[str, str]]:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def run_isolated(name: str, rows: int | None, server_url: str | None) -> str:
-    """Run one benchmark in a child process on a throwaway database; its JSON line."""
+def run_isolated(name: str, rows: int | None, server_url: str | None) -> Figures:
+    """Run one benchmark in a child process on a throwaway database; the figures it printed."""
     command = [sys.executable, "-m", "anjian.cli", "bench", name, "--in-throwaway"]
     if rows is not None:
         command += ["--rows", str(rows)]
@@ -159,7 +160,8 @@ def run_isolated(name: str, rows: int | None, server_url: str | None) -> str:
     lines = child.stdout.strip().splitlines()
     if child.returncode != 0 or not lines:
         raise BenchError(f"benchmark {name} failed (exit status {child.returncode})")
-    return lines[-1]
+    figures: Figures = json.loads(lines[-1])
+    return figures
 
 
 # --- Measuring ------------------------------------------------------------------------------
@@ -401,9 +403,8 @@ def _read_csv_rows(upload: SimpleUploadedFile) -> Iterator[dict[str, str]]:
 def bench_import(rows: int) -> Figures:
     if rows > settings.IMPORT_MAX_ROWS:
         raise BenchError(f"import: at most {settings.IMPORT_MAX_ROWS} rows (ANJIAN_IMPORT_MAX_ROWS)")
-    user = make_user(
-        "bench_data_officer", make_org("110000 应急管理局（基准）", "110000"), RoleCode.DATA_OFFICER
-    )
+    org = make_org("北京市应急管理局（基准测试）", "110000")
+    user = make_user("bench_data_officer", org, RoleCode.DATA_OFFICER)
     upload = _csv_file(list(generated_rows(rows, _counties("11"), seed=4754)))
 
     start = time.perf_counter()

@@ -13,6 +13,11 @@ from anjian.industries.models import Industry
 from anjian.regions.forms import RegionChoiceField
 
 
+def _may_override_uscc(user: Any) -> bool:
+    org = getattr(user, "organization", None)
+    return bool(user.is_superuser or (org is not None and org.is_government))
+
+
 class EnterpriseForm(forms.ModelForm[Enterprise]):
     """The one validator of an enterprise row: the edit page and the spreadsheet import use it;
     the API serializer reaches the same model rules through the service."""
@@ -56,6 +61,9 @@ class EnterpriseForm(forms.ModelForm[Enterprise]):
         if self.instance.pk:
             # The code identifies the enterprise across nodes; it is corrected, not edited.
             self.fields["uscc"].disabled = True
+        if user is not None and not _may_override_uscc(user):
+            # Accepting a code that fails the check is a regulator's reviewed decision.
+            del self.fields["uscc_override"], self.fields["uscc_override_reason"]
 
     def clean_uscc(self) -> str:
         return normalize_uscc(self.cleaned_data["uscc"])

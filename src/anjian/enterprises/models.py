@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import with_colors
 from anjian.core.models import BusinessModel
-from anjian.core.uscc import normalize_uscc, validate_uscc
+from anjian.core.uscc import normalize_uscc, uscc_warnings, validate_uscc
 from anjian.industries.choices import Sector
 from anjian.regions.models import RegionLevel
 
@@ -108,6 +108,19 @@ class Enterprise(BusinessModel):
                     code="unique",
                 )
         return super().unique_error_message(model_class, unique_check)
+
+    def data_warnings(self) -> list[str]:
+        """Findings that do not block the record (GB 32100 rules 3 and 4), shown on its page."""
+        from anjian.regions.models import Region
+
+        warnings = uscc_warnings(self.uscc)
+        if not Region.objects.filter(code=self.uscc[2:8]).exists():
+            warnings.append(
+                str(_("代码第 3–8 位 %(code)s 不是已知的行政区划代码，请核对。") % {"code": self.uscc[2:8]})
+            )
+        if self.uscc_override:
+            warnings.append(str(_("校验位经人工核准：%(reason)s") % {"reason": self.uscc_override_reason}))
+        return warnings
 
     def clean(self) -> None:
         self.uscc = normalize_uscc(self.uscc)

@@ -41,7 +41,8 @@ class Command(BaseCommand):
                 return
             names = list(discover()) if name == "all" else [name]
             for each in names:
-                self.stdout.write(run_isolated(each, rows, os.environ.get(SERVER_ENV) or None))
+                figures = run_isolated(each, rows, os.environ.get(SERVER_ENV) or None)
+                self.stdout.write(json.dumps(figures, ensure_ascii=False))
         except BenchError as e:
             raise CommandError(str(e)) from e
 
