@@ -52,6 +52,13 @@ NODE_ROLE = os.environ.get("ANJIAN_NODE_ROLE", "national")
 if NODE_ROLE not in {"national", "provincial", "member", "internet"}:
     raise ValueError(f"ANJIAN_NODE_ROLE must be national, provincial, member or internet, not {NODE_ROLE!r}")
 
+# National cryptography (SM2/SM3/SM4) or international (Ed25519/SHA-256/AES-GCM), per node.
+CRYPTO_SUITE = os.environ.get("ANJIAN_CRYPTO_SUITE", "gm")
+if CRYPTO_SUITE not in {"gm", "intl"}:
+    raise ValueError(f"ANJIAN_CRYPTO_SUITE must be gm or intl, not {CRYPTO_SUITE!r}")
+# Audit events are kept online at least this long (Cybersecurity Law Art. 21: six months).
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ANJIAN_AUDIT_RETENTION_DAYS", "180")))
+
 # The Xinjiang Production and Construction Corps has no GB/T 2260 provincial code; 660000 is the
 # customary value in national systems, configurable (domain/regions-and-industries.md 1.2).
 CORPS_REGION_CODE = os.environ.get("ANJIAN_CORPS_REGION_CODE", "660000")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -13,6 +14,8 @@ from anjian.accounts.models import APIToken, hash_token
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """API tokens (``anjian token USERNAME``); documented in the OpenAPI schema as ``bearerAuth``."""
+
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[Any, APIToken] | None:
@@ -35,3 +38,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+    target_class = "anjian.accounts.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <令牌>"}

@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anjian.audit.events import EventResult, EventType
+
 
 class ChangeAction(models.TextChoices):
     CREATE = "create", _("新增")
@@ -49,3 +51,67 @@ class ObjectChange(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditEvent(models.Model):
+    """A security-relevant event. Append-only (database triggers refuse UPDATE and DELETE) and
+    hash-chained: ``hash`` covers the event's content and ``prev_hash``, the previous event's hash.
+
+    The user is kept as id and name, not as a foreign key: deleting a user must not touch the log.
+    """
+
+    time = models.DateTimeField(_("时间"), db_index=True)
+    user_id = models.BigIntegerField(_("用户编号"), null=True, db_index=True)
+    username = models.CharField(_("账号"), max_length=150, blank=True, db_index=True)
+    organization = models.CharField(_("所属机构"), max_length=128, blank=True)
+    source_ip = models.GenericIPAddressField(_("来源地址"), null=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    request_id = models.CharField(_("请求标识"), max_length=32, blank=True)
+    event_type = models.CharField(_("事件类型"), max_length=32, choices=EventType.choices, db_index=True)
+    result = models.CharField(_("结果"), max_length=10, choices=EventResult.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    details = models.JSONField(_("详情"), default=dict, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(_("前序摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-id"]
+        permissions = [("view_audit", _("查阅与导出审计日志"))]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_type_display()}"
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest event. Writers lock it, so the chain never forks."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"{self.last_id}:{self.last_hash[:12]}"
+
+
+class AuditArchive(models.Model):
+    """An exported and pruned range of events: verification resumes from ``last_hash``."""
+
+    created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)
+    before = models.DateTimeField(_("归档截止"))
+    first_id = models.BigIntegerField(_("起始编号"))
+    last_id = models.BigIntegerField(_("结束编号"))
+    count = models.PositiveIntegerField(_("事件数"))
+    last_hash = models.CharField(_("末条摘要"), max_length=64)
+    file_name = models.CharField(_("归档文件"), max_length=255)
+    file_digest = models.CharField(_("文件摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计归档")
+        verbose_name_plural = _("审计归档")
+        ordering = ["-last_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}–{self.last_id} ({self.count})"

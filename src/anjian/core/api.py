@@ -7,12 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from anjian.audit.services import record_denied_access
 from anjian.core.registry import ModelSpec
 
 _ACTIONS = {
@@ -80,6 +82,13 @@ class ScopedModelViewSet(viewsets.ModelViewSet[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         queryset = self.spec.model.objects.visible_to(self.request.user)
         return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
+
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except Http404:
+            record_denied_access(self.request, self.spec.model, self.kwargs.get("pk"), reason="scope")
+            raise
 
     def perform_destroy(self, instance: Any) -> None:
         self.spec.delete(instance, user=self.request.user)

@@ -83,6 +83,8 @@ class Scope:
 
 def scope_for(user: User | Any) -> Scope:
     """The user's scope, computed once and kept on the user object for the request."""
+    if user is None:
+        return Scope.none()
     cached: Scope | None = getattr(user, "_anjian_scope", None)
     if cached is not None:
         return cached

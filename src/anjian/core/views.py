@@ -9,10 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,9 @@ from django.views import View
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from anjian.audit.events import EventType
 from anjian.audit.models import ObjectChange
+from anjian.audit.services import record_denied_access, record_event
 from anjian.core import importer
 from anjian.core.registry import ModelSpec
 
@@ -31,6 +33,8 @@ class SpecView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not request.user.has_perm(self.spec.perm(self.action)):
+            if "pk" in kwargs:
+                record_denied_access(request, self.spec.model, kwargs["pk"], reason="role")
             raise PermissionDenied(_("您没有执行此操作的权限。"))
         return super().dispatch(request, *args, **kwargs)
 
@@ -39,7 +43,11 @@ class SpecView(LoginRequiredMixin, View):
         return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
 
     def get_object(self, pk: int) -> Any:
-        return get_object_or_404(self.queryset(), pk=pk)
+        try:
+            return self.queryset().get(pk=pk)
+        except ObjectDoesNotExist:
+            record_denied_access(self.request, self.spec.model, pk, reason="scope")
+            raise Http404 from None
 
     def context(self, **extra: Any) -> dict[str, Any]:
         user = self.request.user
@@ -175,6 +183,16 @@ class ObjectExportView(SpecView):
             fmt = "xlsx"
         table = self.spec.table(self.filtered().qs)
         exporter = TableExport(fmt, table, exclude_columns=("actions",))
+        record_event(
+            EventType.EXPORT,
+            request=request,
+            details={
+                "model": self.spec.model._meta.label_lower,
+                "format": fmt,
+                "rows": len(table.rows),
+                "query": request.GET.urlencode()[:500],
+            },
+        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response: HttpResponse = exporter.response(f"{self.spec.model_name}-{stamp}.{fmt}")
         return response
@@ -240,6 +258,11 @@ class ObjectImportView(SpecView):
             )
             return render(request, self.template("import"), context, status=400)
         count = importer.apply(self.spec, request.user, report, only_valid=only_valid)
+        record_event(
+            EventType.IMPORT,
+            request=request,
+            details={"model": self.spec.model._meta.label_lower, "rows": count, "skipped": len(report.bad)},
+        )
         importer.discard(token)
         messages.success(request, _("已导入 %(n)d 条记录。") % {"n": count})
         return redirect(self.spec.url_name("list"))

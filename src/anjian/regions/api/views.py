@@ -28,6 +28,10 @@ class RegionFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
     def in_subtree(self, queryset: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
+        """A 6-digit code selects that region's subtree; a 2- or 4-digit prefix is taken as is."""
+        value = value.strip()
+        if len(value) in (2, 4) and value.isdigit():
+            return queryset.filter(code__startswith=value)
         region = Region.objects.filter(code=value).first()
         return queryset.filter(code__startswith=region.prefix) if region else queryset.none()
 
