@@ -43,6 +43,7 @@ from psycopg import sql
 
 from anjian.accounts.roles import RoleCode
 from anjian.core import importer
+from anjian.core.scope import region_prefix
 from anjian.core.testing import make_org, make_user, provincial_inspector
 from anjian.core.uscc import CHARS, make_uscc, org_code_check_char
 from anjian.demo import BRANDS, GIVEN, KIND, SURNAMES
@@ -140,8 +141,11 @@ def _postgres_database(server_url: str) -> Iterator[tuple[str, str]]:
     # The database named in the URL need not exist: CREATE and DROP run in the maintenance database.
     name = f"{(parts.path.strip('/') or 'anjian_bench')[:40]}_{secrets.token_hex(4)}"
     maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        with psycopg.connect(maintenance, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as e:
+        raise BenchError(f"cannot create a database on {SERVER_ENV}: {e}".strip()) from e
     try:
         yield urlunsplit(parts._replace(path=f"/{name}")), name
     finally:
@@ -156,7 +160,9 @@ def run_isolated(name: str, rows: int | None, server_url: str | None) -> Figures
         command += ["--rows", str(rows)]
     with throwaway_database(server_url) as env:
         # The child's stderr (tracebacks, warnings) goes straight to ours.
-        child = subprocess.run(command, env=os.environ | env, stdout=subprocess.PIPE, text=True, check=False)
+        child = subprocess.run(
+            command, env=os.environ | env, stdout=subprocess.PIPE, encoding="utf-8", check=False
+        )
     lines = child.stdout.strip().splitlines()
     if child.returncode != 0 or not lines:
         raise BenchError(f"benchmark {name} failed (exit status {child.returncode})")
@@ -309,7 +315,8 @@ def _raw_page_sql() -> tuple[str, str]:
     description="enterprise list of a Beijing inspector: visible_to() query and page vs raw SQL",
 )
 def bench_scope(rows: int) -> Figures:
-    province, prefix, sector = "110000", "11", "hazchem"
+    province, sector = "110000", "hazchem"
+    prefix = region_prefix(province, "province")
     start = time.perf_counter()
     _bulk_insert(generated_rows(rows, _counties(), seed=20261129))
     _analyze()

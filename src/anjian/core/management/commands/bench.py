@@ -35,16 +35,20 @@ class Command(BaseCommand):
         rows: int | None = options["rows"]
         if rows is not None and rows < 1:
             raise CommandError("--rows must be at least 1")
-        try:
-            if options["in_throwaway"]:
-                self.measure_here(name, rows)
-                return
-            names = list(discover()) if name == "all" else [name]
-            for each in names:
+        if options["in_throwaway"]:
+            self.measure_here(name, rows)
+            return
+        failed = []
+        for each in list(discover()) if name == "all" else [name]:
+            try:
                 figures = run_isolated(each, rows, os.environ.get(SERVER_ENV) or None)
-                self.stdout.write(json.dumps(figures, ensure_ascii=False))
-        except BenchError as e:
-            raise CommandError(str(e)) from e
+            except BenchError as e:
+                self.stderr.write(str(e))
+                failed.append(each)
+                continue
+            self.stdout.write(json.dumps(figures, ensure_ascii=False))
+        if failed:
+            raise CommandError(f"failed: {', '.join(failed)}")
 
     def measure_here(self, name: str, rows: int | None) -> None:
         if name == "all":
@@ -52,4 +56,8 @@ class Command(BaseCommand):
         if not is_throwaway():
             raise CommandError("refusing to benchmark in a database that anjian bench did not create")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(json.dumps(run_here(name, rows), ensure_ascii=False))
+        try:
+            figures = run_here(name, rows)
+        except BenchError as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(json.dumps(figures, ensure_ascii=False))
