@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.test import TestCase
 from django.urls import reverse
 
-from anjian.accounts.models import AgencyLevel
+from anjian.accounts.models import AgencyLevel, User
 from anjian.accounts.roles import RoleCode
 from anjian.core.testing import make_org, make_user, provincial_inspector
 
 
 class SystemListsTest(TestCase):
+    beijing: ClassVar[User]
+    shanghai: ClassVar[User]
+    sysadmin: ClassVar[User]
+    auditor: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.beijing = provincial_inspector("bj", "110000")

@@ -11,6 +11,9 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from anjian.accounts.models import APIToken, hash_token
+from anjian.audit.events import EventResult, EventType
+from anjian.audit.services import client_ip, record_event
+from anjian.core.context import set_token_id
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -33,14 +36,35 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("令牌无效、已过期或已吊销。"))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("账号已停用。"))
+        # The Django request: reading ``request.user`` on DRF's would re-enter authentication.
+        http_request = request._request
+        address = client_ip(http_request)
+        if not token.allows_address(address):
+            record_event(
+                EventType.ACCESS_DENIED,
+                result=EventResult.DENIED,
+                request=http_request,
+                user=token.user,
+                obj=token,
+                details={
+                    "token": token.pk,
+                    "reason": "token_source_address",
+                    "source": address,
+                    "path": http_request.path[:300],
+                },
+            )
+            raise exceptions.PermissionDenied(
+                _("来源地址 %(address)s 不在该令牌允许的范围内。") % {"address": address or "—"}
+            )
         APIToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        set_token_id(token.pk)  # audit events of this request record the token (reset per request)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "anjian.accounts.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
 

@@ -23,3 +23,19 @@ def set_request_id(value: str) -> object:
 
 def reset_request_id(token: object) -> None:
     _request_id.reset(token)  # type: ignore[arg-type]
+
+
+_token_id: ContextVar[int | None] = ContextVar("anjian_token_id", default=None)
+
+
+def get_token_id() -> int | None:
+    """The id of the API token that authenticated the request being served, if any."""
+    return _token_id.get()
+
+
+def set_token_id(value: int | None) -> object:
+    return _token_id.set(value)
+
+
+def reset_token_id(token: object) -> None:
+    _token_id.reset(token)  # type: ignore[arg-type]
