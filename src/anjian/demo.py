@@ -73,6 +73,8 @@ class DemoResult:
     users: int
     enterprises_created: int
     enterprises_total: int
+    # County, city and provincial accounts in one province, for the accident reporting chain.
+    chain_users: int = 0
 
 
 def _role(code: str) -> Role:
@@ -217,9 +219,42 @@ def load_demo() -> DemoResult:
         _user("secadmin", ministry, RoleCode.SECURITY_ADMIN, "安全管理员", password),
         _user("auditor", ministry, RoleCode.AUDITOR, "安全审计员", password),
     ]
+    chain_users = _reporting_chain_users(ministry, password)
     return DemoResult(
+        chain_users=len(chain_users),
         organizations=Organization.objects.count(),
         users=len(users),
         enterprises_created=created,
         enterprises_total=Enterprise.objects.count(),
     )
+
+
+def _reporting_chain_users(ministry: Organization, password: str) -> list[User]:
+    """Hebei at three levels (河北省 → 石家庄市 → 井陉县): an accident in 井陉县 is reported up this chain."""
+    region = {code: Region.objects.get(code=code) for code in ("130000", "130100", "130121")}
+    hebei = _org(
+        "河北省应急管理厅",
+        org_type=OrgType.AGENCY,
+        level=AgencyLevel.PROVINCIAL,
+        region=region["130000"],
+        parent=ministry,
+    )
+    shijiazhuang = _org(
+        "石家庄市应急管理局",
+        org_type=OrgType.AGENCY,
+        level=AgencyLevel.CITY,
+        region=region["130100"],
+        parent=hebei,
+    )
+    jingxing = _org(
+        "井陉县应急管理局",
+        org_type=OrgType.AGENCY,
+        level=AgencyLevel.COUNTY,
+        region=region["130121"],
+        parent=shijiazhuang,
+    )
+    return [
+        _user("hebei", hebei, RoleCode.INSPECTOR, "河北监管员", password),
+        _user("shijiazhuang", shijiazhuang, RoleCode.INSPECTOR, "石家庄监管员", password),
+        _user("jingxing", jingxing, RoleCode.INSPECTOR, "井陉县监管员", password),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -77,12 +78,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "template_partials",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "anjian.core",
     "anjian.regions",
     "anjian.industries",
     "anjian.accounts",
     "anjian.audit",
     "anjian.enterprises",
+    "anjian.accidents",
 ]
 
 MIDDLEWARE = [
@@ -94,9 +100,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Innermost, so that its redirects and refusals still carry the security headers above.
+    "anjian.accounts.middleware.AccountSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "anjian.urls"
@@ -140,11 +150,26 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy (MLPS 1.1, accounts/passwords.py). Anjian@2026 (the demo password) satisfies it.
+PASSWORD_MIN_LENGTH = int(os.environ.get("ANJIAN_PASSWORD_MIN_LENGTH", "10"))
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANJIAN_PASSWORD_MAX_AGE_DAYS", "90"))  # 0: never expires
+PASSWORD_HISTORY_COUNT = int(os.environ.get("ANJIAN_PASSWORD_HISTORY", "5"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "anjian.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "anjian.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "anjian.accounts.passwords.UsernameValidator"},
+    {"NAME": "anjian.accounts.passwords.PasswordHistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Lockout (MLPS 1.2, accounts/lockout.py): this many failures within the period lock the account,
+# and separately the source address, for the period; correct passwords are refused meanwhile.
+LOCKOUT_FAILURES = int(os.environ.get("ANJIAN_LOCKOUT_FAILURES", "5"))
+LOCKOUT_MINUTES = int(os.environ.get("ANJIAN_LOCKOUT_MINUTES", "30"))
+# Second factor (MLPS 1.4): government and administrator users must enrol a TOTP device. Off by
+# default so the demo works out of the box; production nodes set it to true.
+REQUIRE_2FA = env_bool("ANJIAN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "安全生产监管信息平台"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,6 +183,26 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy: no inline scripts or styles anywhere, nothing from other origins
+# (the extranet is offline); a configured map tile server is the one exception.
+_TILE_ORIGIN = "/".join(os.environ.get("ANJIAN_MAP_TILE_URL", "").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LANGUAGE_CODE = "zh-hans"
@@ -177,8 +222,11 @@ MEDIA_URL = "/media/"
 # Upload and import limits: a file larger than this is refused before it is parsed.
 IMPORT_MAX_BYTES = int(os.environ.get("ANJIAN_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("ANJIAN_IMPORT_MAX_ROWS", "20000"))
+# Attachments and other uploaded documents (licences, reports, photos).
+UPLOAD_MAX_BYTES = int(os.environ.get("ANJIAN_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # The map boundary file: a government system must publish an approved standard map with its
 # review number (审图号). The packaged outline is a schematic for demos only.
@@ -204,6 +252,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Every endpoint answers only within the caller's data scope (分级属地监管).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -220,5 +269,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("ANJIAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Accident reporting (Decree 493; domain/accident-reporting-decree493.md section 7).
+# Missing persons count with the deaths when grading: national statistical practice, configurable.
+ACCIDENT_MISSING_AS_DEATHS = env_bool("ANJIAN_ACCIDENT_MISSING_AS_DEATHS", True)
+# The grade band table, as JSON ([{"grade": "larger", "deaths": 3, "serious_injuries": 10,
+# "direct_loss_yuan": 10000000}, ...]); empty: the table of Art. 3 (accidents/grading.py).
+ACCIDENT_GRADE_BANDS = json.loads(os.environ.get("ANJIAN_ACCIDENT_GRADE_BANDS", "null"))
+# Time limits: the unit to the county-level department (Art. 9), each further level (Art. 11).
+ACCIDENT_FIRST_REPORT_MINUTES = int(os.environ.get("ANJIAN_ACCIDENT_FIRST_REPORT_MINUTES", "60"))
+ACCIDENT_ESCALATION_MINUTES = int(os.environ.get("ANJIAN_ACCIDENT_ESCALATION_MINUTES", "120"))
+# Supplementary reports on casualties (Art. 13): 30 days, 7 for road traffic and fire accidents
+# (GB 6441 has no "road traffic" class: vehicle injury stands for it).
+ACCIDENT_SUPPLEMENT_DAYS = int(os.environ.get("ANJIAN_ACCIDENT_SUPPLEMENT_DAYS", "30"))
+ACCIDENT_SHORT_SUPPLEMENT_DAYS = int(os.environ.get("ANJIAN_ACCIDENT_SHORT_SUPPLEMENT_DAYS", "7"))
+ACCIDENT_SHORT_WINDOW_TYPES = env_list("ANJIAN_ACCIDENT_SHORT_WINDOW_TYPES", "vehicle_injury,fire")
+# Investigation report deadline (Art. 29): 60 days, one extension of at most 60 days.
+ACCIDENT_INVESTIGATION_DAYS = int(os.environ.get("ANJIAN_ACCIDENT_INVESTIGATION_DAYS", "60"))
+ACCIDENT_INVESTIGATION_MAX_EXTENSION_DAYS = int(
+    os.environ.get("ANJIAN_ACCIDENT_INVESTIGATION_MAX_EXTENSION_DAYS", "60")
+)
 
 DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")

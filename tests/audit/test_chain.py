@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import ClassVar
 
 import time_machine
 from django.core.management import CommandError, call_command
@@ -15,16 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from anjian.accounts.models import User
 from anjian.audit import sql
 from anjian.audit.archive import verify_archive_file, verify_chain
 from anjian.audit.events import EventType
 from anjian.audit.models import AuditEvent
 from anjian.audit.services import record_event
 from anjian.core.testing import PASSWORD, provincial_inspector
+from anjian.enterprises.models import Enterprise
 from tests.enterprises.test_views import sample_enterprises
 
 
-def tamper(sql_text: str, params: list[object]) -> None:
+def tamper(sql_text: str, params: list[int | str]) -> None:
     """What an attacker with database access does: switch the trigger off, change a row, switch it on."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -134,6 +137,10 @@ class ArchiveTest(TestCase):
 
 
 class SecurityEventsTest(TestCase):
+    beijing_objects: ClassVar[list[Enterprise]]
+    shanghai_objects: ClassVar[list[Enterprise]]
+    user: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.beijing_objects, cls.shanghai_objects = sample_enterprises()

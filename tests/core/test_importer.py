@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any, ClassVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from openpyxl import Workbook
 
+from anjian.accounts.models import User
 from anjian.audit.models import ObjectChange
 from anjian.core.testing import provincial_inspector
 from anjian.enterprises.models import Enterprise
@@ -41,6 +43,8 @@ def xlsx_file(rows: list[list[str]], name: str = "e.xlsx") -> SimpleUploadedFile
 
 
 class ImportFileTest(TestCase):
+    user: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.user = provincial_inspector("bj", "110000")
@@ -119,6 +123,8 @@ class ImportFileTest(TestCase):
 
 
 class ImportRowsTest(TestCase):
+    user: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.user = provincial_inspector("bj", "110000")
@@ -126,7 +132,7 @@ class ImportRowsTest(TestCase):
     def setUp(self) -> None:
         self.client.force_login(self.user)
 
-    def preview(self, rows: list[list[str]]) -> object:
+    def preview(self, rows: list[list[str]]) -> Any:
         response = self.client.post(URL, {"file": csv_file([HEADER, *rows])})
         self.assertEqual(response.status_code, 200)
         return response
@@ -135,7 +141,7 @@ class ImportRowsTest(TestCase):
         bad_check = row(2)
         bad_check[0] = bad_check[0][:17] + ("0" if bad_check[0][17] != "0" else "1")
         response = self.preview([row(1), bad_check, row(3, region="310115"), row(1)])
-        report = response.context["report"]  # type: ignore[attr-defined]
+        report = response.context["report"]
         self.assertEqual([r.number for r in report.bad], [3, 4, 5])
         self.assertIn("统一社会信用代码：统一社会信用代码校验位错误", report.bad[0].errors[0])
         self.assertEqual(report.bad[1].errors, ["所在区县：310115（上海市浦东新区）不在您的管辖范围内。"])
@@ -145,14 +151,14 @@ class ImportRowsTest(TestCase):
 
     def test_confirm_without_choosing_good_rows_writes_nothing(self) -> None:
         response = self.preview([row(1), row(2, region="310115")])
-        token = response.context["token"]  # type: ignore[attr-defined]
+        token = response.context["token"]
         response = self.client.post(URL, {"token": token})
         self.assertContains(response, "文件中有 1 行错误，未导入任何数据。", status_code=400)
         self.assertEqual(Enterprise.objects.count(), 0)
 
     def test_importing_only_the_good_rows(self) -> None:
         response = self.preview([row(1), row(2, region="310115"), row(3)])
-        token = response.context["token"]  # type: ignore[attr-defined]
+        token = response.context["token"]
         response = self.client.post(URL, {"token": token, "only_valid": "1"})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Enterprise.objects.count(), 2)
@@ -160,7 +166,7 @@ class ImportRowsTest(TestCase):
         self.assertTrue(all(e.created_by == self.user for e in Enterprise.objects.all()))
 
     def test_a_token_is_used_once_and_only_by_its_owner(self) -> None:
-        token = self.preview([row(1)]).context["token"]  # type: ignore[attr-defined]
+        token = self.preview([row(1)]).context["token"]
         other = provincial_inspector("bj2", "110000")
         self.client.force_login(other)
         response = self.client.post(URL, {"token": token})
@@ -172,7 +178,7 @@ class ImportRowsTest(TestCase):
         self.assertEqual(Enterprise.objects.count(), 1)
 
     def test_rows_that_became_invalid_after_the_preview_are_shown_again(self) -> None:
-        token = self.preview([row(1), row(2)]).context["token"]  # type: ignore[attr-defined]
+        token = self.preview([row(1), row(2)]).context["token"]
         Enterprise.objects.create(
             uscc=row(2)[0],
             name="抢先登记",
@@ -185,3 +191,33 @@ class ImportRowsTest(TestCase):
         self.assertContains(response, "文件中有 1 行错误，未导入任何数据。", status_code=400)
         self.assertContains(response, "该统一社会信用代码已登记", status_code=400)
         self.assertEqual(Enterprise.objects.count(), 1)
+
+
+class ImportCellValuesTest(TestCase):
+    """Cells may hold the Chinese labels people see on screen, and 是/否 for yes/no columns."""
+
+    user: ClassVar[User]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.user = provincial_inspector("bj", "110000")
+
+    def setUp(self) -> None:
+        self.client.force_login(self.user)
+
+    def test_choice_labels_and_yes_no(self) -> None:
+        header = [*HEADER, "经营状态", "校验位人工核准"]
+        rows = [[*row(1, sector="危险化学品"), "停产停业", "否"], [*row(2), "在营", "0"]]
+        response = self.client.post(URL, {"file": csv_file([header, *rows])})
+        report = response.context["report"]
+        self.assertEqual([r.errors for r in report.rows], [[], []])
+        self.client.post(URL, {"token": response.context["token"]})
+        first = Enterprise.objects.get(name="北京测试企业1有限公司")
+        self.assertEqual((first.sector, first.status, first.uscc_override), ("hazchem", "suspended", False))
+
+    def test_a_yes_no_cell_with_another_word_is_an_error(self) -> None:
+        header = [*HEADER, "校验位人工核准"]
+        response = self.client.post(URL, {"file": csv_file([header, [*row(1), "也许"]])})
+        self.assertIn(
+            "校验位人工核准：应填写“是”或“否”，而不是“也许”。", response.context["report"].bad[0].errors
+        )

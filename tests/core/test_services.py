@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase, override_settings
 
+from anjian.accounts.models import User
 from anjian.audit.models import ObjectChange
 from anjian.core import importer
 from anjian.core.services import OutOfScope, delete_object, save_object
@@ -25,6 +28,9 @@ def new_enterprise(region: str = "110105", body: str = "11111111") -> Enterprise
 
 
 class SaveObjectTest(TestCase):
+    beijing: ClassVar[User]
+    shanghai: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.beijing = provincial_inspector("bj", "110000")
@@ -41,8 +47,8 @@ class SaveObjectTest(TestCase):
             (change.action, change.user, change.object_version, change.before),
             ("create", self.beijing, 1, None),
         )
-        self.assertEqual(change.after["uscc"], obj.uscc)
-        self.assertNotIn("version", change.after)
+        self.assertEqual((change.after or {})["uscc"], obj.uscc)
+        self.assertNotIn("version", change.after or {})
 
     def test_update_raises_version_and_records_before_and_after(self) -> None:
         obj = save_object(new_enterprise(), user=self.beijing)
@@ -105,7 +111,7 @@ class SaveObjectTest(TestCase):
         pk = obj.pk
         delete_object(obj, user=self.beijing)
         change = ObjectChange.objects.get(object_id=pk, action="delete")
-        self.assertEqual((change.before["name"], change.after), ("测试企业11111111", None))
+        self.assertEqual(((change.before or {})["name"], change.after), ("测试企业11111111", None))
 
     def test_import_apply_is_all_or_nothing(self) -> None:
         header = ["统一社会信用代码", "企业名称", "所在区县", "监管行业"]
@@ -120,3 +126,15 @@ class SaveObjectTest(TestCase):
         with self.assertRaisesMessage(importer.ImportFileError, "第 3 行"):
             importer.apply(enterprise_spec, self.shanghai, report, only_valid=False)
         self.assertEqual(Enterprise.objects.count(), 0)
+
+
+class ChangeLogDisplayTest(TestCase):
+    def test_changes_read_with_labels(self) -> None:
+        user = provincial_inspector("bj", "110000")
+        obj = save_object(new_enterprise(), user=user)
+        obj.status = "suspended"
+        save_object(obj, user=user)
+        change = ObjectChange.objects.get(object_id=obj.pk, action="update")
+        self.assertEqual(change.labelled_changes(), [("经营状态", "在营", "停产停业")])
+        self.client.force_login(user)
+        self.assertContains(self.client.get(f"/enterprises/{obj.pk}/"), "经营状态：在营 → 停产停业")

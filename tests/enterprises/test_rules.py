@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.test import TestCase
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from anjian.accounts.models import AgencyLevel, OrgType
+from anjian.accounts.models import AgencyLevel, OrgType, User
 from anjian.accounts.roles import RoleCode
 from anjian.audit.models import ObjectChange
 from anjian.core.testing import make_org, make_user, provincial_inspector
@@ -18,6 +18,14 @@ from tests.enterprises.test_views import enterprise, sample_enterprises, uscc_fo
 
 
 class ScopeRulesTest(TestCase):
+    beijing_objects: ClassVar[list[Enterprise]]
+    shanghai_objects: ClassVar[list[Enterprise]]
+    beijing: ClassVar[User]
+    national: ClassVar[User]
+    ent: ClassVar[User]
+    haidian: ClassVar[User]
+    coal: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.beijing_objects, cls.shanghai_objects = sample_enterprises()
@@ -89,6 +97,9 @@ SHANGHAI_MSG = "310115（上海市浦东新区）不在您的管辖范围内。"
 class BadInputTest(TestCase):
     """Each bad value gets one clear Chinese message in the form, the API and the import report."""
 
+    existing: ClassVar[Enterprise]
+    user: ClassVar[User]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.existing = enterprise("北京海淀某化工有限公司", "110108", "hazchem", "70000001")
@@ -118,9 +129,9 @@ class BadInputTest(TestCase):
             message, response.context["form"].errors.get(field, []), response.context["form"].errors
         )
 
-        response = self.api.post(reverse("api:enterprise-list"), data, format="json")
-        self.assertEqual(response.status_code, 400)
-        self.assertIn(message, response.json().get(field, []), response.json())
+        api_response = self.api.post(reverse("api:enterprise-list"), data, format="json")
+        self.assertEqual(api_response.status_code, 400)
+        self.assertIn(message, api_response.json().get(field, []), api_response.json())
 
         header = "统一社会信用代码,企业名称,所在区县,监管行业\n"
         row = ",".join(data[k] for k in ("uscc", "name", "region", "sector"))
@@ -187,6 +198,10 @@ def _csv(text: str, name: str = "rows.csv", encoding: str = "utf-8") -> Any:
 class UsccOverrideTest(TestCase):
     """GB 32100 rule 2: a historic code failing the check may be accepted by a regulator, with a reason."""
 
+    user: ClassVar[User]
+    ent: ClassVar[User]
+    own: ClassVar[Any]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.user = provincial_inspector("bj", "110000")
@@ -248,3 +263,30 @@ class UsccOverrideTest(TestCase):
         self.client.force_login(self.user)
         page = self.client.get(reverse("enterprises:enterprise_detail", args=[obj.pk]))
         self.assertContains(page, "内嵌组织机构代码校验位不符（应为 2），请核对。")
+
+
+class UsccOverrideThroughTheAPITest(TestCase):
+    own: ClassVar[Enterprise]
+    ent: ClassVar[User]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.own = enterprise("北京自有企业有限公司", "110105", "hazchem", "13131313")
+        ent_org = make_org(
+            cls.own.name, cls.own.region_id, level="", org_type=OrgType.ENTERPRISE, enterprise=cls.own
+        )
+        cls.ent = make_user("ent", ent_org, RoleCode.ENTERPRISE_ADMIN)
+
+    def test_enterprise_user_cannot_set_the_override_through_the_api(self) -> None:
+        api = APIClient()
+        api.force_authenticate(self.ent)
+        url = reverse("api:enterprise-detail", args=[self.own.pk])
+        response = api.patch(url, {"uscc_override": True, "uscc_override_reason": "企业自述"}, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.json(), {"uscc_override": ["只有监管部门可以人工核准统一社会信用代码校验位。"]}
+        )
+        self.own.refresh_from_db()
+        self.assertFalse(self.own.uscc_override)
+        # Other fields stay editable for the enterprise itself.
+        self.assertEqual(api.patch(url, {"address": "北京市朝阳区新址 2 号"}, format="json").status_code, 200)

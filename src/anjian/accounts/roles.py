@@ -36,22 +36,29 @@ class RoleGrant:
     permissions: frozenset[str] = frozenset()  # exact "app_label.codename" grants
 
 
-ALL_ACTIONS = frozenset({"view", "add", "change", "delete", "export", "import"})
+# "personal": see personal identifiers (phone and ID numbers) unmasked in lists and exports.
+ALL_ACTIONS = frozenset({"view", "add", "change", "delete", "export", "import", "personal"})
 
 # Everyone with a business role may look up the organisations and users within their scope.
 DIRECTORY = frozenset({"accounts.view_organization", "accounts.view_user"})
+
+# What an enterprise files itself: its own accident reports (Decree 493 Art. 9).
+UNIT_REPORTS = frozenset({"accidents.add_accidentreport"})
 
 GRANTS: dict[str, RoleGrant] = {
     RoleCode.INSPECTOR: RoleGrant(business_actions=ALL_ACTIONS, permissions=DIRECTORY),
     RoleCode.LEADER: RoleGrant(business_actions=frozenset({"view", "export"}), permissions=DIRECTORY),
     RoleCode.DATA_OFFICER: RoleGrant(
-        business_actions=frozenset({"view", "add", "change", "export", "import"}), permissions=DIRECTORY
+        business_actions=frozenset({"view", "add", "change", "export", "import", "personal"}),
+        permissions=DIRECTORY,
     ),
     RoleCode.ENTERPRISE_ADMIN: RoleGrant(
-        business_actions=frozenset({"view", "change", "export"}), permissions=DIRECTORY
+        business_actions=frozenset({"view", "change", "export", "personal"}),
+        permissions=DIRECTORY | UNIT_REPORTS,
     ),
     RoleCode.ENTERPRISE_SAFETY_OFFICER: RoleGrant(
-        business_actions=frozenset({"view", "change", "export"}), permissions=DIRECTORY
+        business_actions=frozenset({"view", "change", "export", "personal"}),
+        permissions=DIRECTORY | UNIT_REPORTS,
     ),
     RoleCode.INTERMEDIARY_STAFF: RoleGrant(business_actions=frozenset({"view"}), permissions=DIRECTORY),
     RoleCode.SYSTEM_ADMIN: RoleGrant(

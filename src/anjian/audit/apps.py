@@ -9,3 +9,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from anjian.audit import signals  # noqa: F401  (connects the auth signal receivers)
+        from anjian.core.navigation import NavItem, add_item
+
+        add_item(NavItem("system", _("审计日志"), "audit:event_list", "audit.view_audit"))
+        add_item(NavItem("system", _("变更记录"), "audit:change_list", "audit.view_objectchange"))

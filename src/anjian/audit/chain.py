@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from anjian.core.crypto import digest
 
@@ -62,9 +63,9 @@ def verify(events: Iterable[Any], start_hash: str) -> tuple[int, ChainBreak | No
     for event in events:
         values = {name: getattr(event, name) for name in CHAINED_FIELDS}
         if event.prev_hash != prev:
-            return count, ChainBreak(event.id, "前序摘要不符：之前的事件被删除或改动")
+            return count, ChainBreak(event.id, _("前序摘要不符：之前的事件被删除或改动"))
         if event_hash(values, prev) != event.hash:
-            return count, ChainBreak(event.id, "内容摘要不符：该事件被改动")
+            return count, ChainBreak(event.id, _("内容摘要不符：该事件被改动"))
         prev = event.hash
         count += 1
     return count, None

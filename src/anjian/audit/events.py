@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.choices import with_colors
+
 
 class EventType(models.TextChoices):
     LOGIN = "login", _("登录成功")
@@ -18,6 +20,7 @@ class EventType(models.TextChoices):
     TOKEN_CREATE = "token_create", _("签发接口令牌")
     TOKEN_REVOKE = "token_revoke", _("吊销接口令牌")
     EXPORT = "export", _("数据导出")
+    DOWNLOAD = "download", _("文件下载")
     IMPORT = "import", _("批量导入")
     ACCESS_DENIED = "access_denied", _("越权访问")
     CONFIG_CHANGE = "config_change", _("配置变更")
@@ -25,6 +28,7 @@ class EventType(models.TextChoices):
     AUDIT_ARCHIVE = "audit_archive", _("审计日志归档")
 
 
+@with_colors(success="green", failure="red", denied="orange")
 class EventResult(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,20 @@ class ObjectChange(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def labelled_changes(self) -> list[tuple[str, object, object]]:
+        """As ``changed_fields``, with the field's label and choice labels, for people to read."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, before, after in self.changed_fields():
+            try:
+                field = model._meta.get_field(name) if model is not None else None
+            except FieldDoesNotExist:
+                field = None
+            label = str(getattr(field, "verbose_name", name))
+            choices = dict(getattr(field, "flatchoices", None) or [])
+            rows.append((label, choices.get(before, before), choices.get(after, after)))
+        return rows
 
 
 class AuditEvent(models.Model):

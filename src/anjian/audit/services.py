@@ -13,7 +13,7 @@ from django.utils import timezone
 from anjian.audit.chain import event_hash
 from anjian.audit.events import EventResult, EventType
 from anjian.audit.models import AuditChainHead, AuditEvent
-from anjian.core.context import get_request_id
+from anjian.core.context import get_request_id, get_token_id
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -38,6 +38,9 @@ def record_event(
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
     org = getattr(user, "organization", None) if user is not None else None
+    details = dict(details or {})
+    if (token_id := get_token_id()) is not None:
+        details.setdefault("token", token_id)  # the API token the request was authenticated with
     values: dict[str, Any] = {
         "time": timezone.now(),
         "user_id": getattr(user, "pk", None),
@@ -51,7 +54,7 @@ def record_event(
         "object_type": obj._meta.label_lower if obj is not None else "",
         "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
         "object_repr": str(obj)[:200] if obj is not None else "",
-        "details": json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)),
+        "details": json.loads(json.dumps(details, cls=DjangoJSONEncoder)),
     }
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     event = AuditEvent.objects.create(

@@ -11,14 +11,16 @@ import io
 import json
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from anjian.core.registry import ModelSpec
@@ -33,6 +35,8 @@ class ImportRow:
     number: int  # the row number as the user sees it in the spreadsheet (header is row 1)
     data: dict[str, str]
     errors: list[str] = field(default_factory=list)
+    # The validated, unsaved record (set by ``validate`` for good rows; ``apply`` saves it).
+    instance: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -55,17 +59,70 @@ class ImportColumn:
     label: str  # the column title in the template
     required: bool  # the file must have this column
     default: str | None  # the value used when the file leaves the column out
+    boolean: bool = False  # 是/否 column
+    choices: tuple[tuple[str, str], ...] = ()  # (label, value): a cell may hold either
+    aliases: tuple[str, ...] = ()  # the Chinese title, accepted whatever the UI language
+
+
+TRUE_WORDS = frozenset({"是", "1", "true", "yes", "y", "√"})
+FALSE_WORDS = frozenset({"否", "0", "false", "no", "n", ""})
+
+
+def cell_value(column: ImportColumn, raw: str) -> tuple[str, str | None]:
+    """The form value for a cell, and an error message when the cell cannot be read."""
+    if column.boolean:
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return "on", None
+        if word in FALSE_WORDS:
+            return "", None
+        return raw, _("%(label)s：应填写“是”或“否”，而不是“%(value)s”。") % {
+            "label": column.label,
+            "value": raw,
+        }
+    for label, value in column.choices:
+        if raw == label:
+            return value, None
+    return raw, None
 
 
 def import_columns(spec: ModelSpec) -> list[ImportColumn]:
-    """The columns of the import template, in order, read from the model's form."""
+    """The columns of the import template, in order, read from the model's form. Titles and choice
+    labels are accepted in the user's language and in Chinese, so templates can be shared."""
+    columns = _form_columns(spec)
+    with translation.override("zh-hans"):
+        chinese = _form_columns(spec)
+    return [
+        replace(column, aliases=(zh.label,), choices=column.choices + zh.choices)
+        for column, zh in zip(columns, chinese, strict=True)
+    ]
+
+
+def _form_columns(spec: ModelSpec) -> list[ImportColumn]:
     form = spec.form(user=None)
     columns = []
     for name in spec.import_fields or list(form.fields):
         form_field = form.fields[name]
         initial = form.get_initial_for_field(form_field, name)
         default = None if initial in (None, "", [], False) else str(initial)
-        columns.append(ImportColumn(name, str(form_field.label), bool(form_field.required), default))
+        plain_choices = isinstance(form_field, forms.ChoiceField) and not isinstance(
+            form_field, forms.ModelChoiceField
+        )
+        choices = tuple(
+            (str(label), str(value))
+            for value, label in (form_field.choices if plain_choices else ())
+            if value not in ("", None)
+        )
+        columns.append(
+            ImportColumn(
+                name,
+                str(form_field.label),
+                bool(form_field.required),
+                default,
+                boolean=isinstance(form_field, forms.BooleanField),
+                choices=choices,
+            )
+        )
     return columns
 
 
@@ -142,7 +199,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
 
 def map_columns(columns: list[ImportColumn], header: list[str]) -> list[str]:
     """The form field for each column; columns may be named by label (企业名称) or field name (name)."""
-    by_label = {c.label: c.name for c in columns} | {c.name: c.name for c in columns}
+    by_label = {title: c.name for c in columns for title in (c.name, c.label, *c.aliases)}
     mapped: list[str] = []
     unknown: list[str] = []
     for title in header:
@@ -177,15 +234,25 @@ def _form_errors(form: Any) -> list[str]:
 def validate(spec: ModelSpec, user: Any, header: list[str], body: list[list[str]]) -> ImportReport:
     columns = import_columns(spec)
     names = map_columns(columns, header)
+    by_name = {c.name: c for c in columns}
     defaults = {c.name: c.default for c in columns if c.default is not None}
     report = ImportReport(columns=names, rows=[])
     seen: dict[str, int] = {}
     for offset, values in enumerate(body, start=2):
-        data = defaults | {name: values[i] if i < len(values) else "" for i, name in enumerate(names)}
+        data = dict(defaults)
+        cell_errors = []
+        for i, name in enumerate(names):
+            value, error = cell_value(by_name[name], values[i] if i < len(values) else "")
+            data[name] = value
+            if error:
+                cell_errors.append(error)
         row = ImportRow(number=offset, data=data)
         form = spec.form(data=data, user=user)
-        if not form.is_valid():
+        if form.is_valid():
+            row.instance = form.save(commit=False)
+        else:
             row.errors = _form_errors(form)
+        row.errors = cell_errors + row.errors
         if spec.import_key:
             key = form.cleaned_data.get(spec.import_key) if hasattr(form, "cleaned_data") else None
             key = key or data.get(spec.import_key, "")
@@ -204,13 +271,10 @@ def apply(spec: ModelSpec, user: Any, report: ImportReport, *, only_valid: bool)
         raise ImportFileError(_("文件中有 %(n)d 行错误，未导入任何数据。") % {"n": len(report.bad)})
     count = 0
     for row in report.good:
-        form = spec.form(data=row.data, user=user)
-        if not form.is_valid():  # the database changed since the preview
-            raise ImportFileError(
-                _("第 %(row)d 行：%(errors)s") % {"row": row.number, "errors": "；".join(_form_errors(form))}
-            )
+        # The service validates the record again (model rules, uniqueness) and re-checks the scope
+        # after saving, so a row that became invalid since ``validate`` still fails here.
         try:
-            spec.save(form.save(commit=False), user=user, scope_error_field=spec.scope_error_field)
+            spec.save(row.instance, user=user, scope_error_field=spec.scope_error_field)
         except ValidationError as e:
             raise ImportFileError(
                 _("第 %(row)d 行：%(errors)s") % {"row": row.number, "errors": "；".join(e.messages)}

@@ -90,3 +90,44 @@ class BusinessModel(models.Model):
     def is_local(self) -> bool:
         """Only the owning node may change a record; copies received through the exchange are read-only."""
         return not self.source_node or self.source_node == settings.NODE_CODE
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Attachments of the records the user can see: an attachment has its parent's scope."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Q
+
+        q = Q(pk__in=[])
+        for content_type_id in self.values_list("content_type_id", flat=True).distinct().order_by():
+            parent = ContentType.objects.get_for_id(content_type_id).model_class()
+            if parent is None:
+                continue
+            visible = parent._default_manager.visible_to(user).values("pk")  # type: ignore[attr-defined]
+            q |= Q(content_type_id=content_type_id, object_id__in=visible)
+        return self.filter(q)
+
+
+class Attachment(BusinessModel):
+    """A file attached to any business record (licence image, report, photo, evidence)."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("所属记录类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.BigIntegerField(_("所属记录"))
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    digest = models.CharField(_("摘要"), max_length=64, help_text=_("SM3 或 SHA-256，按节点密码套件"))
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = AttachmentQuerySet.as_manager()  # type: ignore[assignment, misc]
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from anjian.audit.models import ChangeAction, ObjectChange
 from anjian.core.context import get_request_id
+from anjian.core.fields import mask
 from anjian.core.models import BusinessModel
 
 M = TypeVar("M", bound=BusinessModel)
@@ -32,6 +33,9 @@ def snapshot(instance: BusinessModel) -> dict[str, Any]:
     """The record's field values as plain JSON data (for the change log)."""
     data = serializers.serialize("python", [instance])[0]["fields"]
     data = {k: v for k, v in data.items() if k not in _AUDIT_FIELDS}
+    for field in instance._meta.concrete_fields:
+        if getattr(field, "personal", False) and data.get(field.name):
+            data[field.name] = mask(str(data[field.name]))  # no personal identifiers in the change log
     result: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return result
 

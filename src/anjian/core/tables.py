@@ -6,8 +6,10 @@ import django_tables2 as tables
 from django.db import models
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from anjian.core.choices import color_of
+from anjian.core.fields import mask
 
 
 class ChoiceBadgeColumn(tables.Column):
@@ -29,8 +31,19 @@ class ChoiceBadgeColumn(tables.Column):
         return str(value)
 
 
+class PersonalColumn(tables.Column):
+    """A personal identifier (phone, ID number): masked unless the table's ``show_personal`` is set
+    (views set it from the user's ``personal`` permission), in the page and in exports alike."""
+
+    def render(self, value: Any, table: Any) -> str:
+        return str(value) if getattr(table, "show_personal", False) else mask(str(value))
+
+    def value(self, value: Any, table: Any) -> str:
+        return self.render(value, table)
+
+
 class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-striped"}
-        empty_text = "暂无数据"
+        empty_text = gettext_lazy("暂无数据")
         template_name = "django_tables2/bootstrap5.html"

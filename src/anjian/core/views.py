@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -24,6 +25,8 @@ from anjian.audit.events import EventType
 from anjian.audit.models import ObjectChange
 from anjian.audit.services import record_denied_access, record_event
 from anjian.core import importer
+from anjian.core.attachments import attachments_of
+from anjian.core.fields import mask
 from anjian.core.registry import ModelSpec
 
 
@@ -79,12 +82,27 @@ class ObjectListView(SpecView):
     def get(self, request: HttpRequest) -> HttpResponse:
         filterset = self.filtered()
         table = self.spec.table(filterset.qs)
+        table.show_personal = request.user.has_perm(self.spec.perm("personal"))
         RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
         context = self.context(filterset=filterset, table=table, querystring=request.GET.urlencode())
         templates = self.template("list")
-        if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "object-table":
-            return render(request, [f"{t}#table" for t in templates], context)
-        return render(request, templates, context)
+        if _wants_table(request):
+            response = render(request, [f"{t}#table" for t in templates], context)
+        else:
+            response = render(request, templates, context)
+        return _vary_on_htmx(response)
+
+
+def _wants_table(request: HttpRequest) -> bool:
+    """An htmx filter request that swaps only the table."""
+    return bool(getattr(request, "htmx", False)) and request.headers.get("HX-Target") == "object-table"
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    # The same URL answers a fragment or a full page: caches (and the browser's back button)
+    # must keep them apart.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _per_page(request: HttpRequest) -> int:
@@ -100,19 +118,21 @@ class ObjectDetailView(SpecView):
         obj = self.get_object(pk)
         changes = ObjectChange.objects.filter(
             content_type=ContentType.objects.get_for_model(self.spec.model), object_id=obj.pk
-        ).select_related("user")[:50]
+        ).select_related("user", "content_type")[:50]
         form = self.spec.form(instance=obj, user=request.user)
-        fields = [(form.fields[name].label, _display(obj, name)) for name in form.fields]
-        return render(
-            request, self.template("detail"), self.context(object=obj, fields=fields, changes=changes)
-        )
+        show_personal = request.user.has_perm(self.spec.perm("personal"))
+        fields = [(form.fields[name].label, _display(obj, name, show_personal)) for name in form.fields]
+        context = self.context(object=obj, fields=fields, changes=changes, attachments=attachments_of(obj))
+        return render(request, self.template("detail"), context)
 
 
-def _display(obj: Model, name: str) -> Any:
+def _display(obj: Model, name: str, show_personal: bool) -> Any:
     display = getattr(obj, f"get_{name}_display", None)
     if callable(display):
         return display()
     value = getattr(obj, name, "")
+    if value and not show_personal and getattr(obj._meta.get_field(name), "personal", False):
+        return mask(str(value))
     return "" if value is None else value
 
 
@@ -134,7 +154,7 @@ class ObjectEditView(SpecView):
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self.get_instance(pk)
-        form = self.spec.form(request.POST, instance=obj, user=request.user)
+        form = self.spec.form(request.POST, request.FILES, instance=obj, user=request.user)
         if form.is_valid():
             try:
                 saved = self.spec.save(
@@ -182,6 +202,7 @@ class ObjectExportView(SpecView):
         if fmt not in ("xlsx", "csv"):
             fmt = "xlsx"
         table = self.spec.table(self.filtered().qs)
+        table.show_personal = request.user.has_perm(self.spec.perm("personal"))
         exporter = TableExport(fmt, table, exclude_columns=("actions",))
         record_event(
             EventType.EXPORT,
@@ -299,6 +320,7 @@ class ReferenceListView(LoginRequiredMixin, View):
     filterset: Any = None
     table: Any = None
     queryset: Any = None  # callable(user) -> QuerySet
+    template_name = "core/reference_list.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if self.perm and not request.user.has_perm(self.perm):
@@ -306,7 +328,16 @@ class ReferenceListView(LoginRequiredMixin, View):
         filterset = self.filterset(request.GET or None, queryset=self.queryset(request.user), request=request)
         table = self.table(filterset.qs)
         RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
-        context = {"title": self.title, "filterset": filterset, "table": table}
-        if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "object-table":
-            return render(request, "core/reference_list.html#table", context)
-        return render(request, "core/reference_list.html", context)
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "table": table,
+            "querystring": request.GET.urlencode(),
+        }
+        context |= self.extra_context(filterset)
+        if _wants_table(request):
+            return _vary_on_htmx(render(request, f"{self.template_name}#table", context))
+        return _vary_on_htmx(render(request, self.template_name, context))
+
+    def extra_context(self, filterset: Any) -> dict[str, Any]:
+        return {}

@@ -3,19 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scope import scope_for
 from anjian.core.uscc import normalize_uscc
 from anjian.enterprises.models import Enterprise
+from anjian.enterprises.services import may_override_uscc
 from anjian.industries.choices import Sector, sector_scope_error
 from anjian.industries.models import Industry
 from anjian.regions.forms import RegionChoiceField
-
-
-def _may_override_uscc(user: Any) -> bool:
-    org = getattr(user, "organization", None)
-    return bool(user.is_superuser or (org is not None and org.is_government))
 
 
 class EnterpriseForm(forms.ModelForm[Enterprise]):
@@ -61,7 +57,7 @@ class EnterpriseForm(forms.ModelForm[Enterprise]):
         if self.instance.pk:
             # The code identifies the enterprise across nodes; it is corrected, not edited.
             self.fields["uscc"].disabled = True
-        if user is not None and not _may_override_uscc(user):
+        if user is not None and not may_override_uscc(user):
             # Accepting a code that fails the check is a regulator's reviewed decision.
             del self.fields["uscc_override"], self.fields["uscc_override_reason"]
 

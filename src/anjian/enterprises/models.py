@@ -12,10 +12,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import with_colors
+from anjian.core.fields import EncryptedCharField
 from anjian.core.models import BusinessModel
 from anjian.core.uscc import normalize_uscc, uscc_warnings, validate_uscc
 from anjian.industries.choices import Sector
-from anjian.regions.models import RegionLevel
+from anjian.regions.models import leaf_codes
 
 
 @with_colors(operating="green", suspended="yellow", closed="secondary")
@@ -60,7 +61,7 @@ class Enterprise(BusinessModel):
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
     longitude = models.DecimalField(
         _("经度"),
         max_digits=9,
@@ -131,7 +132,7 @@ class Enterprise(BusinessModel):
             errors.setdefault("uscc", []).extend(e.messages)
         if self.uscc_override and not self.uscc_override_reason.strip():
             errors.setdefault("uscc_override_reason", []).append(str(_("人工核准校验位时必须填写核准理由。")))
-        if self.region_id and self.region.level != RegionLevel.COUNTY and self.region.children.exists():
+        if self.region_id and self.region_id not in leaf_codes():
             errors.setdefault("region", []).append(
                 str(_("所在区县应为县级行政区划代码（不设区县的地级市可直接填写市级代码）。"))
             )

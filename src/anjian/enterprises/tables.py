@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.tables import BaseTable, ChoiceBadgeColumn
+from anjian.core.tables import BaseTable, ChoiceBadgeColumn, PersonalColumn
 from anjian.enterprises.models import Enterprise, EnterpriseStatus
 from anjian.industries.choices import Sector
 
@@ -19,6 +19,7 @@ class EnterpriseTable(BaseTable):
     )
     legal_representative = tables.Column(verbose_name=_("法定代表人"))
     address = tables.Column(verbose_name=_("地址"), visible=False)
+    contact_phone = PersonalColumn(verbose_name=_("联系电话"), visible=False)
     longitude = tables.Column(verbose_name=_("经度"), visible=False)
     latitude = tables.Column(verbose_name=_("纬度"), visible=False)
     status = ChoiceBadgeColumn(EnterpriseStatus, verbose_name=_("经营状态"))
@@ -35,6 +36,7 @@ class EnterpriseTable(BaseTable):
             "industry",
             "legal_representative",
             "address",
+            "contact_phone",
             "longitude",
             "latitude",
             "status",

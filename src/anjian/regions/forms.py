@@ -11,7 +11,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext as _
 
 from anjian.core.scope import Scope
-from anjian.regions.models import Region, RegionLevel
+from anjian.regions.models import Region, RegionLevel, leaf_codes
 
 
 def region_scope_error(scope: Scope | None, region: Region) -> str | None:
@@ -65,7 +65,7 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise ValidationError(_("未知的行政区划代码：%(code)s") % {"code": code}, code="invalid_choice")
-        if not self.leaves.filter(pk=region.pk).exists():
+        if region.code not in leaf_codes():
             raise ValidationError(
                 _("%(code)s（%(name)s）不是县级行政区划，请填写区县代码。")
                 % {"code": code, "name": region.name},

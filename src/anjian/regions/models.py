@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,21 @@ class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("省级")
     CITY = "city", _("地级")
     COUNTY = "county", _("县级")
+
+
+@cache
+def leaf_codes() -> frozenset[str]:
+    """Codes of the regions an enterprise can sit in: current counties, and prefecture-level
+    cities without counties. Regions change only with a data migration, so the set is computed
+    once per process (``leaf_codes.cache_clear()`` after loading a new edition)."""
+    parents = set(Region.objects.exclude(parent=None).values_list("parent_id", flat=True))
+    return frozenset(
+        code
+        for code, level in Region.objects.current()
+        .exclude(level=RegionLevel.PROVINCE)
+        .values_list("code", "level")
+        if code not in parents
+    )
 
 
 class RegionQuerySet(models.QuerySet["Region"]):

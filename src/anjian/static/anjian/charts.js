@@ -45,3 +45,20 @@
       });
   }
 })();
+
+// Auditor console: failed logins per day.
+(function () {
+  "use strict";
+  const el = document.querySelector('[data-chart="failed-logins"]');
+  if (!el) return;
+  const rows = JSON.parse(document.getElementById("data-failed-logins").textContent);
+  const chart = echarts.init(el);
+  chart.setOption({
+    grid: { left: 40, right: 20, top: 10, bottom: 30 },
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: rows.map((r) => r.day.slice(5)) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ type: "bar", data: rows.map((r) => r.value), itemStyle: { color: "#d63939" } }],
+  });
+  window.addEventListener("resize", () => chart.resize());
+})();
