@@ -65,6 +65,8 @@ AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("ANJIAN_AUDIT_RETENTION_DAYS"
 CORPS_REGION_CODE = os.environ.get("ANJIAN_CORPS_REGION_CODE", "660000")
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (refused in production) replaces django.contrib.auth's.
+    "anjian.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,7 +87,6 @@ INSTALLED_APPS = [
     "anjian.core",
     "anjian.regions",
     "anjian.industries",
-    "anjian.accounts",
     "anjian.audit",
     "anjian.enterprises",
     "anjian.accidents",
@@ -132,7 +133,7 @@ TEMPLATES: list[dict[str, Any]] = [
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("ANJIAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'anjian.sqlite3'}"),
+        os.environ.get("ANJIAN_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'anjian.sqlite3'}",
         conn_max_age=int(os.environ.get("ANJIAN_DB_CONN_MAX_AGE", "0")),
     )
 }
@@ -166,9 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # and separately the source address, for the period; correct passwords are refused meanwhile.
 LOCKOUT_FAILURES = int(os.environ.get("ANJIAN_LOCKOUT_FAILURES", "5"))
 LOCKOUT_MINUTES = int(os.environ.get("ANJIAN_LOCKOUT_MINUTES", "30"))
-# Second factor (MLPS 1.4): government and administrator users must enrol a TOTP device. Off by
-# default so the demo works out of the box; production nodes set it to true.
-REQUIRE_2FA = env_bool("ANJIAN_REQUIRE_2FA", False)
+# Second factor (MLPS 1.4): government and administrator users must enrol a TOTP device. On by
+# default in production (DEBUG off); off under `make run` (DEBUG on) so a newcomer can log in.
+REQUIRE_2FA = env_bool("ANJIAN_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "安全生产监管信息平台"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
