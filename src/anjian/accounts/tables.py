@@ -33,10 +33,18 @@ class UserTable(BaseTable):
     roles = tables.Column(empty_values=(), verbose_name=_("角色"), orderable=False)
     is_active = tables.BooleanColumn(verbose_name=_("启用"))
     last_login = tables.DateTimeColumn(verbose_name=_("最近登录"), format="Y-m-d H:i")
+    # Shown to the account administrators only (UserListView excludes it for everyone else); the
+    # template offers each administrator role its own actions.
+    actions = tables.TemplateColumn(
+        template_name="accounts/_user_actions.html",
+        verbose_name=_("操作"),
+        orderable=False,
+        exclude_from_export=True,
+    )
 
     class Meta(BaseTable.Meta):
         model = User
-        fields = ("username", "full_name", "organization", "roles", "is_active", "last_login")
+        fields = ("username", "full_name", "organization", "roles", "is_active", "last_login", "actions")
 
     def render_roles(self, record: Any) -> str:
         return "、".join(str(role) for role in record.roles.all())

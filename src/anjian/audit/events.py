@@ -26,6 +26,10 @@ class EventType(models.TextChoices):
     CONFIG_CHANGE = "config_change", _("配置变更")
     EXCHANGE_REJECTED = "exchange_rejected", _("交换数据被拒收")
     AUDIT_ARCHIVE = "audit_archive", _("审计日志归档")
+    ACCOUNT_CREATE = "account_create", _("创建账号")
+    ACCOUNT_DISABLE = "account_disable", _("停用账号")
+    ACCOUNT_ENABLE = "account_enable", _("启用账号")
+    PASSWORD_RESET = "password_reset", _("重置密码")
 
 
 @with_colors(success="green", failure="red", denied="orange")
