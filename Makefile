@@ -42,10 +42,12 @@ messages: $(STAMP)
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
 	cd src/anjian && ../../$(ANJIAN) compilemessages --verbosity 0
 
+# The demo is a development server with demo accounts: DEBUG on unless the caller says otherwise.
+run: export ANJIAN_DEBUG ?= 1
 run: install assets
 	$(ANJIAN) migrate --noinput
 	$(ANJIAN) demo
-	ANJIAN_DEBUG=$${ANJIAN_DEBUG:-1} $(ANJIAN) runserver $(HOST):$(PORT)
+	$(ANJIAN) runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

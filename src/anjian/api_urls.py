@@ -32,5 +32,6 @@ urlpatterns = [
         name="docs",
     ),
     path("", include("anjian.accidents.api.urls")),
+    path("", include("anjian.hazards.api.urls")),
     path("", include(router.urls)),
 ]

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "anjian.audit",
     "anjian.enterprises",
     "anjian.accidents",
+    "anjian.hazards",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,9 @@ SESSION_SAVE_EVERY_REQUEST = True  # the cookie age is an idle timeout, not an a
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 HTTPS = env_bool("ANJIAN_HTTPS", False)
+# Reverse proxies whose X-Real-IP header names the client (addresses or networks). Empty: the
+# header is ignored, so a client cannot forge its address into the audit log, lockout or token checks.
+TRUSTED_PROXIES = env_list("ANJIAN_TRUSTED_PROXIES", "")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_HSTS_SECONDS = 31536000

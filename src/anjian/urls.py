@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include((attachments.urlpatterns, "core"))),
     path("", include("anjian.enterprises.urls")),
     path("", include("anjian.accidents.urls")),
+    path("", include("anjian.hazards.urls")),
     path("system/", include("anjian.accounts.urls")),
     path("system/", include("anjian.regions.urls")),
     path("system/", include("anjian.audit.urls")),

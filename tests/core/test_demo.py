@@ -49,7 +49,7 @@ class DemoTest(TestCase):
         enterprises = set(Enterprise.objects.values_list("uscc", flat=True))
         organizations, users = Organization.objects.count(), User.objects.count()
         out = io.StringIO()
-        call_command("demo", stdout=out)
+        call_command("demo", "--allow-production", stdout=out)
         self.assertIn(" 0 enterprises created", out.getvalue())
         self.assertEqual(set(Enterprise.objects.values_list("uscc", flat=True)), enterprises)
         self.assertEqual(Organization.objects.count(), organizations)

@@ -84,6 +84,10 @@ class AccidentReportForm(forms.ModelForm[AccidentReport]):
         self.user = user
         scope = scope_for(user) if user is not None else None
         self.fields["region"].limit_to(scope)  # type: ignore[attr-defined]
+        if scope is not None and scope.enterprise_id is None:
+            # Regulators pick only enterprises they may see: a code outside the scope reads as
+            # unknown. (An enterprise user gets the precise "only your own unit" message instead.)
+            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)  # type: ignore[attr-defined]
         if scope is not None and scope.enterprise_id is not None and not self.instance.pk:
             self.initial.setdefault("enterprise", scope.enterprise_id)
         occurred: Any = self.fields["occurred_at"]

@@ -28,7 +28,7 @@ from anjian.accidents.grading import GradeResult, grade_accident
 from anjian.core.models import BusinessModel
 from anjian.core.uploads import validate_document
 from anjian.industries.choices import Sector
-from anjian.regions.models import RegionLevel
+from anjian.regions.models import leaf_codes
 
 NOT_NEGATIVE = _("人数不能为负数。")
 CASUALTY_FIELDS: tuple[str, ...] = (
@@ -200,7 +200,7 @@ class AccidentReport(CasualtyFigures, BusinessModel):
             self.unit_name = self.enterprise.name
             if not self.sector:
                 self.sector = self.enterprise.sector
-        if self.region_id and self.region.level == RegionLevel.PROVINCE:
+        if self.region_id and self.region_id not in leaf_codes():
             errors.setdefault("region", []).append(gettext("事故发生地应为县级行政区划代码。"))
         if errors:
             raise ValidationError(errors)
@@ -268,6 +268,7 @@ class ReportStep(BusinessModel):
     scope_region: ClassVar[str | None] = "report__region__code"
     scope_sector: ClassVar[str | None] = "report__sector"
     scope_enterprise: ClassVar[str | None] = "report__enterprise_id"
+    regulator_only: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("报送环节")
@@ -322,6 +323,7 @@ class AccidentRevision(CasualtyFigures, BusinessModel):
     scope_region: ClassVar[str | None] = "report__region__code"
     scope_sector: ClassVar[str | None] = "report__sector"
     scope_enterprise: ClassVar[str | None] = "report__enterprise_id"
+    regulator_only: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("事故报告版本")
@@ -393,6 +395,7 @@ class Investigation(BusinessModel):
     scope_region: ClassVar[str | None] = "report__region__code"
     scope_sector: ClassVar[str | None] = "report__sector"
     scope_enterprise: ClassVar[str | None] = "report__enterprise_id"
+    regulator_only: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("事故调查")

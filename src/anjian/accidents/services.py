@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,12 +77,28 @@ def save_accident(
         if changed:
             message = _("伤亡人数和直接经济损失的变化请通过续报/补报提交。")
             raise ValidationError({name: [message] for name in changed})
+        moved = [name for name in CHAIN_FIELDS if getattr(current, name) != getattr(report, name)]
+        received = Q(received_at__isnull=False) | Q(satisfied_at__isnull=False)
+        if moved and current.steps.filter(received).exists():
+            message = _("已有部门确认接收，事发区县、时间和事故类型不能再修改；更正请在续报中说明。")
+            raise ValidationError({name.removesuffix("_id"): [message] for name in moved})
+    else:
+        moved = []
     saved = save_object(report, user=user, scope_error_field=scope_error_field)
     if creating:
         _add_revision(saved, user, kind=RevisionKind.INITIAL, changes={}, previous_grade="")
+    if creating or moved:
+        # Read the steps from the database: the caller may hold a prefetched (stale) list.
+        # A corrected place, time or type changes who must receive the report and by when.
+        for step in ReportStep.objects.filter(report=saved):
+            delete_object(step, user=user)
         sync_chain(saved, user=user, triggered_at=saved.occurred_at)
         _confirm_own_level(saved, user)
     return saved
+
+
+# The fields that decide the reporting chain: frozen once any level has received the report.
+CHAIN_FIELDS = ("region_id", "occurred_at", "accident_type")
 
 
 @transaction.atomic
@@ -127,7 +144,7 @@ def sync_chain(report: AccidentReport, *, user: Any, triggered_at: datetime) -> 
     ``triggered_at`` on), drop levels no longer required that nobody has received, and recompute
     every due time."""
     required = required_chain(available_chain(report.region), report.grade)
-    existing = {step.level: step for step in report.steps.all()}
+    existing = {step.level: step for step in ReportStep.objects.filter(report=report)}
     levels = {item.level for item in required}
     for level, step in list(existing.items()):
         if level not in levels and not step.is_satisfied:
@@ -149,7 +166,13 @@ def sync_chain(report: AccidentReport, *, user: Any, triggered_at: datetime) -> 
         steps.append(step)
     steps.extend(sorted(existing.values(), key=lambda s: s.sequence))  # received above the requirement
     _save_with_dues(report, steps, user)
+    _forget_prefetched(report)
     return steps
+
+
+def _forget_prefetched(report: AccidentReport) -> None:
+    """Drop the steps and versions a view may have prefetched: they changed underneath it."""
+    getattr(report, "_prefetched_objects_cache", {}).clear()
 
 
 def _save_with_dues(report: AccidentReport, steps: list[ReportStep], user: Any) -> None:
@@ -196,19 +219,20 @@ def confirm_receipt(step: ReportStep, *, user: Any, at: datetime | None = None) 
     step.satisfied_at = None
     step.satisfied_by_level = ""
     report = step.report
-    steps = sorted(report.steps.all(), key=lambda s: s.sequence)
+    steps = sorted(ReportStep.objects.filter(report=report), key=lambda s: s.sequence)
     steps = [step if s.pk == step.pk else s for s in steps]
     for lower in steps:
         if lower.sequence < step.sequence and not lower.is_satisfied:
             lower.satisfied_at = now
             lower.satisfied_by_level = step.level
     _save_with_dues(report, steps, user)
+    _forget_prefetched(step.report)
     return step
 
 
 def _confirm_own_level(report: AccidentReport, user: Any) -> None:
     """A department that files a report itself has it at its own level."""
-    for step in report.steps.all():
+    for step in ReportStep.objects.filter(report=report):
         if receive_error(step, user) is None and user is not None and not user.is_superuser:
             confirm_receipt(step, user=user)
             return
@@ -271,6 +295,7 @@ def file_supplement(
     )  # fmt: skip
     if saved.grade != previous_grade:
         sync_chain(saved, user=user, triggered_at=now)
+    _forget_prefetched(report)
     return revision
 
 

@@ -22,6 +22,7 @@ accident_spec = register(
         scope_error_field="region",
         icon="alert-triangle",
         select_related=("region__parent", "enterprise", "industry"),
+        prefetch_related=("steps__jurisdiction__parent__parent", "revisions"),
         api_prefix="accidents/reports",
     )
 )

@@ -20,6 +20,8 @@ from anjian.accidents.choices import AccidentGrade, AccidentType, InvestigationS
 from anjian.accidents.forms import SupplementForm
 from anjian.accidents.models import AccidentReport, Investigation, ReportStep
 from anjian.accidents.stats import accident_statistics, statistics_workbook
+from anjian.audit.events import EventType
+from anjian.audit.services import record_event
 from anjian.core.views import _add_errors
 
 
@@ -100,6 +102,11 @@ class StatisticsView(LoginRequiredMixin, View):
         if request.GET.get("export") == "xlsx":
             if not request.user.has_perm("accidents.export_accidentreport"):
                 raise PermissionDenied(_("您没有执行此操作的权限。"))
+            record_event(
+                EventType.EXPORT,
+                request=request,
+                details={"model": "accidents.statistics", "format": "xlsx", "year": year},
+            )
             response = HttpResponse(
                 statistics_workbook(stats),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

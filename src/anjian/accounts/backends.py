@@ -10,16 +10,19 @@ from django.contrib.auth.backends import ModelBackend
 
 from anjian.accounts.roles import GRANTS
 
+READ_ACTIONS = frozenset({"view", "export"})
+
 
 @cache
-def _is_business_model(app_label: str, model_name: str) -> bool:
+def _business_model(app_label: str, model_name: str) -> Any:
+    """The BusinessModel subclass named by a permission, or None."""
     from anjian.core.models import BusinessModel
 
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
-        return False
-    return issubclass(model, BusinessModel)
+        return None
+    return model if issubclass(model, BusinessModel) else None
 
 
 def role_grants(role_codes: frozenset[str], perm: str) -> bool:
@@ -31,8 +34,12 @@ def role_grants(role_codes: frozenset[str], perm: str) -> bool:
             continue
         if perm in grant.permissions:
             return True
-        if action in grant.business_actions and _is_business_model(app_label, model_name):
-            return True
+        model = _business_model(app_label, model_name) if action in grant.business_actions else None
+        if model is None:
+            continue
+        if grant.outside_government and model.regulator_only and action not in READ_ACTIONS:
+            continue
+        return True
     return False
 
 

@@ -33,6 +33,8 @@ ADMIN_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN, RoleCod
 @dataclass(frozen=True)
 class RoleGrant:
     business_actions: frozenset[str] = frozenset()
+    # The role acts for an enterprise or an intermediary: it never writes regulator-only records.
+    outside_government: bool = False
     permissions: frozenset[str] = frozenset()  # exact "app_label.codename" grants
 
 
@@ -55,12 +57,16 @@ GRANTS: dict[str, RoleGrant] = {
     RoleCode.ENTERPRISE_ADMIN: RoleGrant(
         business_actions=frozenset({"view", "change", "export", "personal"}),
         permissions=DIRECTORY | UNIT_REPORTS,
+        outside_government=True,
     ),
     RoleCode.ENTERPRISE_SAFETY_OFFICER: RoleGrant(
         business_actions=frozenset({"view", "change", "export", "personal"}),
         permissions=DIRECTORY | UNIT_REPORTS,
+        outside_government=True,
     ),
-    RoleCode.INTERMEDIARY_STAFF: RoleGrant(business_actions=frozenset({"view"}), permissions=DIRECTORY),
+    RoleCode.INTERMEDIARY_STAFF: RoleGrant(
+        business_actions=frozenset({"view"}), permissions=DIRECTORY, outside_government=True
+    ),
     RoleCode.SYSTEM_ADMIN: RoleGrant(
         permissions=frozenset({"accounts.view_user", "accounts.manage_users", "accounts.view_organization"})
     ),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -17,10 +19,23 @@ from anjian.core.context import get_request_id, get_token_id
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The caller's address: the socket address, or X-Real-IP when the socket address is one of
+    the node's own reverse proxies (ANJIAN_TRUSTED_PROXIES). A client cannot choose its address."""
     if request is None:
         return None
-    # Behind the node's reverse proxy the proxy sets X-Real-IP; otherwise the socket address.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote and _is_trusted_proxy(remote):
+        forwarded: str | None = request.META.get("HTTP_X_REAL_IP")
+        return forwarded or remote
+    return remote
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in settings.TRUSTED_PROXIES)
 
 
 @transaction.atomic

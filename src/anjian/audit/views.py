@@ -12,13 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_tables2.export import TableExport
 
 from anjian.audit.events import EventResult, EventType
 from anjian.audit.filtersets import AuditEventFilterSet, ObjectChangeFilterSet
 from anjian.audit.models import AuditEvent, ObjectChange
 from anjian.audit.services import record_event
 from anjian.audit.tables import AuditEventTable, ObjectChangeTable
+from anjian.core.exports import xlsx_response
 from anjian.core.views import ReferenceListView
 
 FAILED_LOGIN_DAYS = 30
@@ -75,8 +75,7 @@ class AuditEventExportView(AuditEventListView):
             },
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response: HttpResponse = TableExport("xlsx", table).response(f"audit-events-{stamp}.xlsx")
-        return response
+        return xlsx_response(table, f"audit-events-{stamp}.xlsx")
 
 
 class ObjectChangeListView(ReferenceListView):

@@ -81,7 +81,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet[Any]):
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = self.spec.model.objects.visible_to(self.request.user)
-        return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
+        queryset = queryset.select_related(*self.spec.select_related)
+        return queryset.prefetch_related(*self.spec.prefetch_related)  # type: ignore[no-any-return]
 
     def get_object(self) -> Any:
         try:

@@ -73,6 +73,9 @@ class BusinessModel(models.Model):
     scope_region: ClassVar[str | None] = None
     scope_sector: ClassVar[str | None] = None
     scope_enterprise: ClassVar[str | None] = None
+    # Records only regulators write (investigations, receipts): enterprise roles may read their
+    # own, never change them (accounts/backends.py).
+    regulator_only: ClassVar[bool] = False
 
     objects = ScopedManager()
 

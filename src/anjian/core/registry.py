@@ -39,6 +39,7 @@ class ModelSpec:
     scope_error_field: str | None = None
     icon: str = "list"
     select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
     api_prefix: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -19,6 +19,7 @@ from anjian.audit.models import ChangeAction, ObjectChange
 from anjian.core.context import get_request_id
 from anjian.core.fields import mask
 from anjian.core.models import BusinessModel
+from anjian.core.scope import scope_for
 
 M = TypeVar("M", bound=BusinessModel)
 
@@ -63,6 +64,26 @@ def _log(user: Any, action: str, instance: BusinessModel, before: Any, after: An
     )
 
 
+def jurisdiction_fields(model: type[BusinessModel]) -> list[str]:
+    """The fields that place a record in a jurisdiction: the first step of each scope path."""
+    paths = (model.scope_region, model.scope_sector, model.scope_enterprise)
+    names = {path.split("__")[0].removesuffix("_id") for path in paths if path}
+    return sorted(name for name in names if name not in ("id", "pk"))
+
+
+def _check_jurisdiction_kept(current: BusinessModel, instance: BusinessModel, user: Any) -> None:
+    """An enterprise (or anyone whose scope is one enterprise) cannot move its own record to
+    another region, sector or enterprise: that would take it out of its regulator's reach."""
+    if user is None or scope_for(user).enterprise_id is None:
+        return
+    fields = {name: instance._meta.get_field(name) for name in jurisdiction_fields(type(instance))}
+    attnames = {name: getattr(field, "attname", name) for name, field in fields.items()}
+    changed = [name for name, att in attnames.items() if getattr(current, att) != getattr(instance, att)]
+    if changed:
+        message = _("企业用户不能更改记录的所在区域、监管行业或所属企业；如需更正，请联系属地监管部门。")
+        raise ValidationError({name: [message] for name in changed})
+
+
 @transaction.atomic
 def save_object(instance: M, *, user: Any, scope_error_field: str | None = None) -> M:
     """Create or update ``instance`` as ``user``.
@@ -84,6 +105,7 @@ def save_object(instance: M, *, user: Any, scope_error_field: str | None = None)
         current = model.objects.select_for_update().get(pk=instance.pk)
         before = snapshot(current)
         instance.version = current.version
+        _check_jurisdiction_kept(current, instance, user)
     instance.full_clean()
     after = snapshot(instance)
     if before == after:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,6 +27,7 @@ from anjian.audit.models import ObjectChange
 from anjian.audit.services import record_denied_access, record_event
 from anjian.core import importer
 from anjian.core.attachments import attachments_of
+from anjian.core.exports import xlsx_response
 from anjian.core.fields import mask
 from anjian.core.registry import ModelSpec
 
@@ -43,7 +45,8 @@ class SpecView(LoginRequiredMixin, View):
 
     def queryset(self) -> QuerySet[Any]:
         queryset = self.spec.model.objects.visible_to(self.request.user)
-        return queryset.select_related(*self.spec.select_related)  # type: ignore[no-any-return]
+        queryset = queryset.select_related(*self.spec.select_related)
+        return queryset.prefetch_related(*self.spec.prefetch_related)  # type: ignore[no-any-return]
 
     def get_object(self, pk: int) -> Any:
         try:
@@ -203,7 +206,6 @@ class ObjectExportView(SpecView):
             fmt = "xlsx"
         table = self.spec.table(self.filtered().qs)
         table.show_personal = request.user.has_perm(self.spec.perm("personal"))
-        exporter = TableExport(fmt, table, exclude_columns=("actions",))
         record_event(
             EventType.EXPORT,
             request=request,
@@ -215,7 +217,10 @@ class ObjectExportView(SpecView):
             },
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response: HttpResponse = exporter.response(f"{self.spec.model_name}-{stamp}.{fmt}")
+        filename = f"{self.spec.model_name}-{stamp}.{fmt}"
+        if fmt == "xlsx":
+            return xlsx_response(table, filename, exclude_columns=("actions",))
+        response: HttpResponse = TableExport("csv", table, exclude_columns=("actions",)).response(filename)
         return response
 
 
@@ -278,12 +283,17 @@ class ObjectImportView(SpecView):
                 columns=importer.import_columns(self.spec), report=report, token=token, file_error=error
             )
             return render(request, self.template("import"), context, status=400)
-        count = importer.apply(self.spec, request.user, report, only_valid=only_valid)
-        record_event(
-            EventType.IMPORT,
-            request=request,
-            details={"model": self.spec.model._meta.label_lower, "rows": count, "skipped": len(report.bad)},
-        )
+        with transaction.atomic():  # the rows and their audit event commit together, or neither
+            count = importer.apply(self.spec, request.user, report, only_valid=only_valid)
+            record_event(
+                EventType.IMPORT,
+                request=request,
+                details={
+                    "model": self.spec.model._meta.label_lower,
+                    "rows": count,
+                    "skipped": len(report.bad),
+                },
+            )
         importer.discard(token)
         messages.success(request, _("已导入 %(n)d 条记录。") % {"n": count})
         return redirect(self.spec.url_name("list"))

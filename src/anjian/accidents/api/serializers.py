@@ -111,6 +111,16 @@ class AccidentReportSerializer(BusinessModelSerializer):
     )
     url = serializers.HyperlinkedIdentityField(view_name="api:accidentreport-detail")
     decided_by = serializers.SerializerMethodField()
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "enterprise" in fields and scope_for(request.user).enterprise_id is None:
+            # Regulators pick only enterprises they may see: a code outside the scope reads as
+            # unknown. (An enterprise user gets the precise "only your own unit" message instead.)
+            fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        return fields
+
     grade_explanation = serializers.CharField(read_only=True)
     steps = ReportStepSerializer(many=True, read_only=True)
     revisions = RevisionSerializer(many=True, read_only=True)

@@ -1,14 +1,27 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anjian.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "创建演示机构、演示账号与企业数据（可重复执行）。"
+    help = "创建演示机构、演示账号与企业数据（可重复执行）。仅用于开发与演示环境。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="在 ANJIAN_DEBUG=0 的环境中也载入（演示账号的密码是公开的，切勿用于生产节点）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "演示数据含公开密码的账号，只能在开发环境（ANJIAN_DEBUG=1）载入；"
+                "确需载入请加 --allow-production。"
+            )
         result = load_demo()
         self.stdout.write(
             f"demo: {result.organizations} organisations, {result.users} demo users, "
