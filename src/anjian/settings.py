@@ -177,6 +177,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("ANJIAN_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie age is an idle timeout, not an absolute one
+# Absolute session lifetime (MLPS 1.2): a session ends this long after sign-in, however active.
+SESSION_MAX_HOURS = int(os.environ.get("ANJIAN_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 HTTPS = env_bool("ANJIAN_HTTPS", False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
@@ -61,3 +62,40 @@ class BootstrapTest(TestCase):
                 "a",
                 stdout=io.StringIO(),
             )
+
+
+@FAST
+class ProductionChecksTest(TestCase):
+    @override_settings(DEBUG=False)
+    def test_a_superuser_fails_the_deployment_check(self) -> None:
+        from anjian.accounts.checks import no_superuser_in_production
+
+        self.assertEqual(no_superuser_in_production(), [])
+        User.objects.create_superuser("root", "r@example.org", "Root-Pass-2026!")
+        errors = no_superuser_in_production()
+        self.assertEqual([e.id for e in errors], ["anjian.E001"])
+        self.assertIn("root", errors[0].msg)
+
+
+@FAST
+class AbsoluteSessionLifetimeTest(TestCase):
+    @override_settings(SESSION_MAX_HOURS=12)
+    def test_a_session_ends_after_the_maximum_lifetime_however_active(self) -> None:
+        import time_machine
+        from django.utils import timezone
+
+        from anjian.core.testing import provincial_inspector
+
+        user = provincial_inspector("bj", "110000")
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get("/").status_code, 200)
+        for minutes in range(25, 12 * 60, 25):  # active every 25 minutes: the idle timeout never strikes
+            with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+                self.assertEqual(self.client.get("/").status_code, 200, minutes)
+        with time_machine.travel(start + timedelta(hours=12, minutes=1), tick=False):
+            response = self.client.get("/")
+            self.assertEqual(response.status_code, 302)
+            self.assertIn("/login/", response["Location"])
+            self.assertEqual(self.client.get("/").status_code, 302)

@@ -221,3 +221,22 @@ class ImportCellValuesTest(TestCase):
         self.assertIn(
             "校验位人工核准：应填写“是”或“否”，而不是“也许”。", response.context["report"].bad[0].errors
         )
+
+
+class PendingImportFilesTest(TestCase):
+    def test_previews_are_private_and_abandoned_ones_are_pruned(self) -> None:
+        import os
+        import time
+
+        from anjian.core import importer
+
+        user = provincial_inspector("bj", "110000")
+        old = importer.stash(user, ["a"], [["1"]])
+        old_path = importer._pending_dir() / f"{old}.json"
+        self.assertEqual(os.stat(old_path).st_mode & 0o777, 0o600)
+        stale = time.time() - (importer.PENDING_HOURS + 1) * 3600
+        os.utime(old_path, (stale, stale))
+        new = importer.stash(user, ["a"], [["2"]])
+        self.assertFalse(old_path.exists())
+        self.assertEqual(importer.unstash(user, new), (["a"], [["2"]]))
+        importer.discard(new)

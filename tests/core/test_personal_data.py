@@ -95,3 +95,26 @@ class MaskingTest(TestCase):
     def test_change_log_holds_no_personal_identifier(self) -> None:
         change = ObjectChange.objects.get(object_id=self.obj.pk, action="create")
         self.assertEqual((change.after or {})["contact_phone"], "138****5678")
+
+
+class APIMaskingTest(TestCase):
+    def test_api_masks_for_roles_without_the_personal_permission(self) -> None:
+        from rest_framework.test import APIClient
+
+        obj = enterprise("北京接口掩码有限公司", "110105", "hazchem", "51515151", contact_phone="13812345678")
+        inspector = provincial_inspector("bj", "110000")
+        leader = make_user("leader", inspector.organization, RoleCode.LEADER)
+        url = reverse("api:enterprise-detail", args=[obj.pk])
+        for user, expected in ((inspector, "13812345678"), (leader, "138****5678")):
+            with self.subTest(user=user.username):
+                api = APIClient()
+                api.force_authenticate(user)
+                self.assertEqual(api.get(url).json()["contact_phone"], expected)
+
+    def test_user_and_reporter_phones_are_encrypted_at_rest(self) -> None:
+        user = provincial_inspector("bj", "110000")
+        user.phone = "13900001111"
+        user.save()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT phone FROM accounts_user WHERE id = %s", [user.pk])
+            self.assertTrue(cursor.fetchone()[0].startswith("sm4gcm:"))

@@ -25,6 +25,7 @@ from anjian.accidents.choices import (
     RevisionKind,
 )
 from anjian.accidents.grading import GradeResult, grade_accident
+from anjian.core.fields import EncryptedCharField
 from anjian.core.models import BusinessModel
 from anjian.core.uploads import validate_document
 from anjian.industries.choices import Sector
@@ -148,7 +149,7 @@ class AccidentReport(CasualtyFigures, BusinessModel):
     course = models.TextField(_("事故简要经过"))
     measures = models.TextField(_("已经采取的措施"), blank=True)
     reporter = models.CharField(_("报告人"), max_length=64)
-    reporter_phone = models.CharField(_("联系电话"), max_length=32)
+    reporter_phone = EncryptedCharField(_("联系电话"), max_length=32)
     status = models.CharField(
         _("状态"),
         max_length=16,

@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与机构")
 
     def ready(self) -> None:
-        from anjian.accounts import signals  # noqa: F401  (connects the session receivers)
+        from anjian.accounts import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            signals,  # noqa: F401  (connects the session receivers)
+        )
         from anjian.core.navigation import NavItem, add_item
 
         add_item(NavItem("system", _("机构"), "accounts:organization_list", "accounts.view_organization"))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +19,7 @@ from anjian.accounts.passwords import must_change_password
 from anjian.accounts.services import track_session
 
 SEEN_KEY = "_anjian_seen"
+STARTED_KEY = "_anjian_started"  # when this session signed in (the first request after login)
 SEEN_EVERY_SECONDS = 60  # 我的会话 shows the last activity to the minute; no write on every request
 
 
@@ -33,6 +35,11 @@ class AccountSecurityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
+            started = request.session.setdefault(STARTED_KEY, int(time.time()))
+            if time.time() - started > settings.SESSION_MAX_HOURS * 3600:
+                # Absolute lifetime (MLPS 1.2): even an active session ends and must sign in again.
+                auth_logout(request)
+                return self.refuse(request, reverse("login"), _("登录已超过最长时限，请重新登录。"))
             if time.time() - request.session.get(SEEN_KEY, 0) >= SEEN_EVERY_SECONDS:
                 mark_seen(request, user)
             response = self.hold(request, user)

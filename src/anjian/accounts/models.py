@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.roles import ADMIN_ROLES, RoleCode
+from anjian.core.fields import EncryptedCharField
 from anjian.core.models import ScopedQuerySet
 from anjian.industries.choices import Sector
 
@@ -149,7 +150,7 @@ class User(AbstractUser):
     )
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
     must_change_password = models.BooleanField(
         _("须修改密码"), default=False, help_text=_("初始密码或重置后的密码：下次登录时必须修改")
     )

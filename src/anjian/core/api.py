@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from anjian.audit.services import record_denied_access
+from anjian.core.fields import mask
 from anjian.core.registry import ModelSpec
 
 _ACTIONS = {
@@ -51,6 +52,16 @@ class BusinessModelSerializer(serializers.ModelSerializer[Any]):
             return self.spec.save(instance, user=user, scope_error_field=self.spec.scope_error_field)
         except DjangoValidationError as e:
             raise ValidationError(detail=get_error_detail(e)) from e
+
+    def to_representation(self, instance: Any) -> Any:
+        """Personal identifiers are masked for callers without the ``personal`` permission."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not request.user.has_perm(self.spec.perm("personal")):
+            for field in instance._meta.concrete_fields:
+                if getattr(field, "personal", False) and data.get(field.name):
+                    data[field.name] = mask(str(data[field.name]))
+        return data
 
     def create(self, validated_data: dict[str, Any]) -> Any:
         return self._save_through_service(self.spec.model(**validated_data))

@@ -109,3 +109,16 @@ def mask(value: str | None) -> str:
     if len(value) >= 7:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
     return "*" * len(value)
+
+
+def encrypt_existing(app_label: str, model_name: str, field_name: str) -> Any:
+    """A RunPython operation for the migration that turns a plain field into an encrypted one:
+    values written before are read as plain text and saved encrypted."""
+    from django.db import migrations
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        for row in model.objects.exclude(**{field_name: ""}).only("pk", field_name).iterator():
+            row.save(update_fields=[field_name])
+
+    return migrations.RunPython(forward, migrations.RunPython.noop)

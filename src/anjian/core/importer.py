@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -290,10 +292,22 @@ def _pending_dir() -> Path:
     return path
 
 
+PENDING_HOURS = 24  # an abandoned preview is deleted after this long
+
+
 def stash(user: Any, header: list[str], body: list[list[str]]) -> str:
+    """Keep the rows between preview and confirmation: readable by the node's user only, and
+    pruned when abandoned (the rows may hold personal data)."""
+    directory = _pending_dir()
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for old in directory.glob("*.json"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     token = uuid.uuid4().hex
-    payload = {"user": user.pk, "header": header, "body": body}
-    (_pending_dir() / f"{token}.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    payload = json.dumps({"user": user.pk, "header": header, "body": body}, ensure_ascii=False)
+    fd = os.open(directory / f"{token}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(payload)
     return token
 
 
