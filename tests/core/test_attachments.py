@@ -151,3 +151,39 @@ class AttachmentViewsTest(TestCase):
         response = self.client.post(reverse("core:attachment_delete", args=[attachment.pk]), follow=True)
         self.assertContains(response, "已删除附件：营业执照.pdf")
         self.assertEqual(Attachment.objects.count(), 0)
+
+
+class FileFieldDownloadTest(TestCase):
+    """A record's own file field (an investigation report) downloads within the scope only."""
+
+    def test_investigation_report_file(self) -> None:
+        from django.core.files.base import ContentFile
+
+        from anjian.accidents.models import Investigation
+        from tests.accidents.helpers import new_report
+
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            report = new_report("110105", deaths=3)
+            investigation = Investigation(
+                report=report, team_leader="组长", team_members="成员", source_node="000000", version=1
+            )
+            investigation.report_file.save("调查报告.pdf", ContentFile(PDF), save=False)
+            investigation.save()
+            beijing = provincial_inspector("bj", "110000")
+            shanghai = provincial_inspector("sh", "310000")
+            url = reverse(
+                "core:file_field_download",
+                args=["accidents", "investigation", investigation.pk, "report_file"],
+            )
+            self.client.force_login(beijing)
+            page = self.client.get(reverse("accidents:investigation_detail", args=[investigation.pk]))
+            self.assertContains(page, f'href="{url}"')
+            response = self.client.get(url)
+            self.assertEqual(b"".join(response.streaming_content), PDF)  # type: ignore[attr-defined]
+            self.client.force_login(shanghai)
+            self.assertEqual(self.client.get(url).status_code, 404)
+            self.client.force_login(beijing)
+            bad = reverse(
+                "core:file_field_download", args=["accidents", "investigation", investigation.pk, "findings"]
+            )
+            self.assertEqual(self.client.get(bad).status_code, 404)

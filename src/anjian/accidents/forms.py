@@ -169,6 +169,7 @@ class InvestigationForm(forms.ModelForm[Investigation]):
             "findings",
             "responsibility",
             "rectification",
+            "report_file",
             "submitted_on",
             "status",
             "published",

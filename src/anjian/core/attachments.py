@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,7 +117,34 @@ def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(parent.get_absolute_url())
 
 
+@login_required
+def file_field_view(
+    request: HttpRequest, app_label: str, model_name: str, pk: int, field: str
+) -> FileResponse:
+    """Download a file held in a record's own FileField, within the caller's scope."""
+    parent = _parent(request, app_label, model_name, pk)
+    try:
+        model_field = parent._meta.get_field(field)
+    except FieldDoesNotExist:
+        raise Http404 from None
+    stored = getattr(parent, field, None) if isinstance(model_field, models.FileField) else None
+    if not stored:
+        raise Http404
+    record_event(EventType.DOWNLOAD, request=request, obj=parent, details={"field": field})
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=PurePath(stored.name).name)
+
+
+def file_field_url(obj: BusinessModel, field: str) -> str:
+    opts = obj._meta
+    return reverse("core:file_field_download", args=[opts.app_label, opts.model_name, obj.pk, field])
+
+
 urlpatterns = [
+    path(
+        "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field>/",
+        file_field_view,
+        name="file_field_download",
+    ),
     path(
         "attachments/<str:app_label>/<str:model_name>/<int:pk>/upload/", upload_view, name="attachment_upload"
     ),

@@ -103,7 +103,9 @@ def import_columns(spec: ModelSpec) -> list[ImportColumn]:
 def _form_columns(spec: ModelSpec) -> list[ImportColumn]:
     form = spec.form(user=None)
     columns = []
-    for name in spec.import_fields or list(form.fields):
+    # Files cannot travel in a spreadsheet cell: they are uploaded on the record's page.
+    names = spec.import_fields or [n for n, f in form.fields.items() if not isinstance(f, forms.FileField)]
+    for name in names:
         form_field = form.fields[name]
         initial = form.get_initial_for_field(form_field, name)
         default = None if initial in (None, "", [], False) else str(initial)

@@ -4,6 +4,7 @@ a missing role answers 403, an object outside the scope answers 404."""
 from __future__ import annotations
 
 import io
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -11,12 +12,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import FileField, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -26,9 +28,10 @@ from anjian.audit.events import EventType
 from anjian.audit.models import ObjectChange
 from anjian.audit.services import record_denied_access, record_event
 from anjian.core import importer
-from anjian.core.attachments import attachments_of
+from anjian.core.attachments import attachments_of, file_field_url
 from anjian.core.exports import xlsx_response
 from anjian.core.fields import mask
+from anjian.core.models import BusinessModel
 from anjian.core.registry import ModelSpec
 
 
@@ -133,9 +136,12 @@ def _display(obj: Model, name: str, show_personal: bool) -> Any:
     display = getattr(obj, f"get_{name}_display", None)
     if callable(display):
         return display()
-    value = getattr(obj, name, "")
-    if value and not show_personal and getattr(obj._meta.get_field(name), "personal", False):
+    value: Any = getattr(obj, name, "")
+    field = obj._meta.get_field(name)
+    if value and not show_personal and getattr(field, "personal", False):
         return mask(str(value))
+    if value and isinstance(field, FileField) and isinstance(obj, BusinessModel):
+        return format_html('<a href="{}">{}</a>', file_field_url(obj, name), PurePath(value.name).name)
     return "" if value is None else value
 
 
