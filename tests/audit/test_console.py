@@ -150,6 +150,7 @@ class AuditConsoleTest(TestCase):
         self.assertEqual(len(days), 30)
         self.assertEqual(days[-1]["value"], 3)
         self.assertContains(response, 'id="data-failed-logins"')
+        self.assertContains(response, 'id="export-xlsx"')
 
     def test_export_is_xlsx_and_audited(self) -> None:
         response = self.client.get(reverse("audit:event_export"), {"event_type": "login_failed"})

@@ -4,6 +4,7 @@ a missing role answers 403, an object outside the scope answers 404."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
@@ -142,6 +144,10 @@ def _display(obj: Model, name: str, show_personal: bool) -> Any:
         return mask(str(value))
     if value and isinstance(field, FileField) and isinstance(obj, BusinessModel):
         return format_html('<a href="{}">{}</a>', file_field_url(obj, name), PurePath(value.name).name)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
     return "" if value is None else value
 
 
