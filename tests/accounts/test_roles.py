@@ -263,3 +263,15 @@ class ScopeTest(TestCase):
         # A new object (the next request) sees the new organisation.
         user.save()
         self.assertEqual(self.scope(user).regions, ("31",))
+
+
+class EnterpriseReportableTest(TestCase):
+    def test_enterprise_roles_file_their_own_reportable_records_only(self) -> None:
+        ent = frozenset({"enterprise_safety_officer"})
+        self.assertTrue(role_grants(ent, "hazards.add_hazardunit"))
+        self.assertTrue(role_grants(ent, "hazards.delete_hazardunit"))
+        self.assertFalse(role_grants(ent, "enterprises.add_enterprise"))
+        self.assertFalse(role_grants(ent, "enterprises.delete_enterprise"))
+        self.assertFalse(role_grants(ent, "accidents.delete_accidentreport"))
+        self.assertFalse(role_grants(frozenset({"intermediary_staff"}), "hazards.add_hazardunit"))
+        self.assertFalse(role_grants(frozenset({"leader"}), "hazards.add_hazardunit"))

@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from anjian.accounts.roles import GRANTS
 
 READ_ACTIONS = frozenset({"view", "export"})
+OWN_RECORD_ACTIONS = frozenset({"add", "import", "delete"})
 
 
 @cache
@@ -34,8 +35,12 @@ def role_grants(role_codes: frozenset[str], perm: str) -> bool:
             continue
         if perm in grant.permissions:
             return True
-        model = _business_model(app_label, model_name) if action in grant.business_actions else None
+        model = _business_model(app_label, model_name)
         if model is None:
+            continue
+        if grant.reports_own and model.enterprise_reportable and action in OWN_RECORD_ACTIONS:
+            return True
+        if action not in grant.business_actions:
             continue
         if grant.outside_government and model.regulator_only and action not in READ_ACTIONS:
             continue

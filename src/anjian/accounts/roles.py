@@ -35,6 +35,8 @@ class RoleGrant:
     business_actions: frozenset[str] = frozenset()
     # The role acts for an enterprise or an intermediary: it never writes regulator-only records.
     outside_government: bool = False
+    # The role files its own enterprise's records: add/import/delete on enterprise-reportable models.
+    reports_own: bool = False
     permissions: frozenset[str] = frozenset()  # exact "app_label.codename" grants
 
 
@@ -58,11 +60,13 @@ GRANTS: dict[str, RoleGrant] = {
         business_actions=frozenset({"view", "change", "export", "personal"}),
         permissions=DIRECTORY | UNIT_REPORTS,
         outside_government=True,
+        reports_own=True,
     ),
     RoleCode.ENTERPRISE_SAFETY_OFFICER: RoleGrant(
         business_actions=frozenset({"view", "change", "export", "personal"}),
         permissions=DIRECTORY | UNIT_REPORTS,
         outside_government=True,
+        reports_own=True,
     ),
     RoleCode.INTERMEDIARY_STAFF: RoleGrant(
         business_actions=frozenset({"view"}), permissions=DIRECTORY, outside_government=True

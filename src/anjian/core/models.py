@@ -76,6 +76,9 @@ class BusinessModel(models.Model):
     # Records only regulators write (investigations, receipts): enterprise roles may read their
     # own, never change them (accounts/backends.py).
     regulator_only: ClassVar[bool] = False
+    # Records an enterprise files about itself (licences, training, hazard units, accidents):
+    # enterprise roles may also add, import and delete their own (accounts/backends.py).
+    enterprise_reportable: ClassVar[bool] = False
 
     objects = ScopedManager()
 

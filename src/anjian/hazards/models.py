@@ -84,6 +84,7 @@ class HazardUnit(BusinessModel):
     scope_region: ClassVar[str | None] = "enterprise__region__code"
     scope_sector: ClassVar[str | None] = "enterprise__sector"
     scope_enterprise: ClassVar[str | None] = "enterprise_id"
+    enterprise_reportable: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("重大危险源单元")
@@ -136,6 +137,7 @@ class HazardUnitSubstance(BusinessModel):
     scope_region: ClassVar[str | None] = "unit__enterprise__region__code"
     scope_sector: ClassVar[str | None] = "unit__enterprise__sector"
     scope_enterprise: ClassVar[str | None] = "unit__enterprise_id"
+    enterprise_reportable: ClassVar[bool] = True
 
     class Meta:
         verbose_name = _("单元危险化学品")
