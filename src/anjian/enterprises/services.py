@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from anjian.core.services import delete_object, save_object
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, EnterpriseRecord
+
+R = TypeVar("R", bound=EnterpriseRecord)
 
 
 def may_override_uscc(user: Any) -> bool:
@@ -37,3 +39,14 @@ def save_enterprise(
 
 def delete_enterprise(enterprise: Enterprise, *, user: Any) -> None:
     delete_object(enterprise, user=user)
+
+
+def save_profile_record(record: R, *, user: Any, scope_error_field: str | None = "enterprise") -> R:
+    """File or change a record of the enterprise basic database (licence, training, plan…).
+    The model's rules run, and the record must stay within the user's scope: an enterprise
+    user files for its own enterprise only."""
+    return save_object(record, user=user, scope_error_field=scope_error_field)
+
+
+def delete_profile_record(record: EnterpriseRecord, *, user: Any) -> None:
+    delete_object(record, user=user)
