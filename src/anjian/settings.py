@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "anjian.enterprises",
     "anjian.accidents",
     "anjian.hazards",
+    "anjian.notices",
+    "anjian.obligations",
+    "anjian.analytics",
+    "anjian.registration",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +130,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anjian.core.navigation.context_processor",
+                "anjian.notices.context_processors.unread_notices",
             ],
         },
     }
@@ -298,3 +303,7 @@ ACCIDENT_INVESTIGATION_MAX_EXTENSION_DAYS = int(
 )
 
 DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
+
+# In-app notices: an SMS gateway as a dotted path to a callable taking the new notice, called after
+# commit (e.g. "myorg.sms.send"); empty: no SMS.
+NOTICE_SMS_HOOK = os.environ.get("ANJIAN_SMS_HOOK", "")

@@ -30,6 +30,9 @@ class EventType(models.TextChoices):
     ACCOUNT_DISABLE = "account_disable", _("停用账号")
     ACCOUNT_ENABLE = "account_enable", _("启用账号")
     PASSWORD_RESET = "password_reset", _("重置密码")
+    REGISTRATION_SUBMIT = "registration_submit", _("提交企业注册申请")
+    REGISTRATION_APPROVE = "registration_approve", _("批准企业注册")
+    REGISTRATION_REJECT = "registration_reject", _("驳回企业注册")
 
 
 @with_colors(success="green", failure="red", denied="orange")
