@@ -10,12 +10,14 @@ from anjian.audit.api import AuditEventViewSet
 from anjian.core.api import ScopedModelViewSet
 from anjian.core.registry import all_specs
 from anjian.regions.api.views import RegionViewSet
+from anjian.registration.api.views import RegistrationViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("users", UserViewSet, basename="user")
 router.register("audit/events", AuditEventViewSet, basename="auditevent")
+router.register("registrations", RegistrationViewSet, basename="registration")
 for spec in all_specs():
     router.register(spec.api_path, ScopedModelViewSet.for_spec(spec), basename=spec.model_name)
 

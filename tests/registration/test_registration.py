@@ -305,3 +305,23 @@ class ReviewTest(TestCase):
         )
         with self.assertRaises(PermissionDenied):
             services.approve_registration(self.registration, user=applicant)
+
+
+class RegistrationAPITest(ReviewTest):
+    def test_regulators_read_applications_of_their_jurisdiction_only(self) -> None:
+        from rest_framework.test import APIClient
+
+        for user, count in ((self.county, 1), (self.city, 1), (self.outsider, 0), (self.coal, 0)):
+            with self.subTest(user=user.username):
+                api = APIClient()
+                api.force_authenticate(user)
+                response = api.get("/api/v1/registrations/")
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.json()["count"], count)
+        api = APIClient()
+        api.force_authenticate(self.outsider)
+        self.assertEqual(api.get(f"/api/v1/registrations/{self.registration.pk}/").status_code, 404)
+        api.force_authenticate(self.county)
+        body = api.get(f"/api/v1/registrations/{self.registration.pk}/").json()
+        self.assertEqual((body["uscc"], body["status"]), (self.registration.uscc, "pending"))
+        self.assertEqual(api.post("/api/v1/registrations/", {}, format="json").status_code, 405)
