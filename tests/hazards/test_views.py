@@ -287,3 +287,18 @@ class EnterpriseUserScopeTest(TestCase):
         self.client.post(f"/hazards/units/{own.pk}/filing/accept/")
         own.refresh_from_db()
         self.assertEqual(own.filing_status, FilingStatus.ACCEPTED)
+
+    def test_a_filed_unit_cannot_be_deleted_by_the_enterprise_and_edits_need_refiling(self) -> None:
+        own = self.beijing[0]
+        HazardUnit.objects.filter(pk=own.pk).update(filing_status=FilingStatus.ACCEPTED)
+        self.client.force_login(self.ent)
+        response = self.client.post(f"/hazards/units/{own.pk}/delete/")
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(HazardUnit.objects.filter(pk=own.pk).exists())
+        api = APIClient()
+        api.force_authenticate(self.ent)
+        self.assertEqual(
+            api.patch(f"/api/v1/hazards/units/{own.pk}/", {"name": "改名后的储罐区"}).status_code, 200
+        )
+        own.refresh_from_db()
+        self.assertEqual(own.filing_status, FilingStatus.DRAFT, "a changed unit is filed again")

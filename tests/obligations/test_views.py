@@ -359,3 +359,26 @@ class SubmissionAttachmentTest(TestCase):
             response = self.client.post(url, {"file": SimpleUploadedFile("统计表.pdf", pdf)}, follow=True)
             self.assertContains(response, "统计表.pdf")
         self.assertEqual(Attachment.objects.filter(object_id=own.pk).count(), 1)
+
+
+class FilingTimeTest(TestCase):
+    """An enterprise's filing time is the server's clock: it cannot back-date a late filing."""
+
+    def test_enterprise_cannot_choose_its_filing_time(self) -> None:
+        beijing, _shanghai = sample_enterprises()
+        self.client.force_login(enterprise_user("late_ent", beijing[0]))
+        data = {
+            "enterprise": beijing[0].uscc,
+            "duty": ANNUAL,
+            "period": "2025",
+            "submitted_at": "2025-01-01 09:00",
+            "note": "",
+        }
+        with time_machine.travel(at(2026, 11, 29), tick=False):
+            response = self.client.post(reverse("obligations:dutysubmission_add"), data)
+        self.assertEqual(
+            response.status_code, 302, getattr(response, "context", None) and response.context["form"].errors
+        )
+        submission = DutySubmission.objects.get(enterprise=beijing[0], period="2025")
+        self.assertEqual(timezone.localtime(submission.submitted_at).date(), date(2026, 11, 29))
+        self.assertTrue(submission.is_late)

@@ -73,6 +73,9 @@ def save_unit(
         substances, removed = unit.pending_substances
         unit.pending_substances = None
     rows = list(substances) if substances is not None else (list(unit.substances.all()) if unit.pk else [])
+    if unit.pk and user is not None and not _is_regulator(user) and _filed(unit):
+        # An enterprise changing a unit it has filed must file it again.
+        unit.filing_status = FilingStatus.DRAFT
     apply_assessment(unit, rows)
     save_object(unit, user=user, scope_error_field=scope_error_field)
     if substances is not None:
@@ -100,12 +103,22 @@ def remove_substance(substance: HazardUnitSubstance, *, user: Any) -> None:
 
 @transaction.atomic
 def delete_unit(unit: HazardUnit, *, user: Any) -> None:
+    if user is not None and not _is_regulator(user) and _filed(unit):
+        raise PermissionDenied(
+            _("已提交或已受理备案的重大危险源不能由企业删除；如需注销，请联系属地监管部门。")
+        )
     for substance in unit.substances.all():
         delete_object(substance, user=user)
     delete_object(unit, user=user)
 
 
 # --- filing with the regulator (备案) ------------------------------------------------------------
+
+
+def _filed(unit: HazardUnit) -> bool:
+    """The unit, as stored, is filed with or accepted by the regulator."""
+    stored = HazardUnit.objects.filter(pk=unit.pk).values_list("filing_status", flat=True).first()
+    return stored in (FilingStatus.FILED, FilingStatus.ACCEPTED)
 
 
 def _is_regulator(user: Any) -> bool:

@@ -21,7 +21,24 @@ from anjian.obligations.models import DutySubmission, ReportingDuty
 from anjian.obligations.periods import Period, current_period, rolling_period
 from anjian.obligations.status import UNSUBMITTED, enterprise_status
 
-save_submission = save_object
+
+def save_submission(
+    submission: DutySubmission, *, user: Any, scope_error_field: str | None = None
+) -> DutySubmission:
+    """An enterprise's filing time is the server's clock, never a date it types in; a regulator
+    recording a paper filing may set it."""
+    if user is not None and not is_regulator(user):
+        if submission._state.adding:
+            submission.submitted_at = timezone.now()
+        else:
+            stored = (
+                DutySubmission.objects.filter(pk=submission.pk).values_list("submitted_at", flat=True).first()
+            )
+            if stored is not None:
+                submission.submitted_at = stored
+    return save_object(submission, user=user, scope_error_field=scope_error_field)
+
+
 delete_submission = delete_object
 
 REMIND_WITHIN_DAYS = 7
