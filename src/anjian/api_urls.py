@@ -35,5 +35,10 @@ urlpatterns = [
     ),
     path("", include("anjian.accidents.api.urls")),
     path("", include("anjian.hazards.api.urls")),
+    path("", include("anjian.risks.api.urls")),
+    path("", include("anjian.dangers.api.urls")),
+    path("", include("anjian.dangerstats.api.urls")),
+    path("", include("anjian.exchange.api.urls")),
+    path("", include("anjian.monitoring.api.urls")),
     path("", include(router.urls)),
 ]

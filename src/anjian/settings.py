@@ -95,6 +95,11 @@ INSTALLED_APPS = [
     "anjian.obligations",
     "anjian.analytics",
     "anjian.registration",
+    "anjian.risks",
+    "anjian.dangers",
+    "anjian.dangerstats",
+    "anjian.exchange",
+    "anjian.monitoring",
 ]
 
 MIDDLEWARE = [

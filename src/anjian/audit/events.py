@@ -25,6 +25,8 @@ class EventType(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("越权访问")
     CONFIG_CHANGE = "config_change", _("配置变更")
     EXCHANGE_REJECTED = "exchange_rejected", _("交换数据被拒收")
+    EXCHANGE_KEY = "exchange_key", _("生成或轮换节点密钥")
+    EXCHANGE_PEER = "exchange_peer", _("交换对端变更")
     AUDIT_ARCHIVE = "audit_archive", _("审计日志归档")
     ACCOUNT_CREATE = "account_create", _("创建账号")
     ACCOUNT_DISABLE = "account_disable", _("停用账号")

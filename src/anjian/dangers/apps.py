@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DangersConfig(AppConfig):
+    name = "anjian.dangers"
+    label = "dangers"
+    verbose_name = _("隐患排查治理")
+
+    def ready(self) -> None:
+        from anjian.dangers import specs  # noqa: F401  (registers the models with the kernel)

@@ -1,0 +1,1 @@
+"""Registers the dangers models with the kernel (core/registry.py)."""

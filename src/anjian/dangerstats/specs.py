@@ -1,0 +1,1 @@
+"""Registers the dangerstats models with the kernel (core/registry.py)."""

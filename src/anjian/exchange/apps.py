@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    name = "anjian.exchange"
+    label = "exchange"
+    verbose_name = _("数据交换")
+
+    def ready(self) -> None:
+        from anjian.exchange import specs  # noqa: F401  (registers the models with the kernel)

@@ -1,0 +1,1 @@
+"""Registers the exchange models with the kernel (core/registry.py)."""

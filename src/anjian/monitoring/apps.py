@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "anjian.monitoring"
+    label = "monitoring"
+    verbose_name = _("监测预警")
+
+    def ready(self) -> None:
+        from anjian.monitoring import specs  # noqa: F401  (registers the models with the kernel)

@@ -1,0 +1,1 @@
+"""Registers the monitoring models with the kernel (core/registry.py)."""

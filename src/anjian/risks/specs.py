@@ -1,0 +1,1 @@
+"""Registers the risks models with the kernel (core/registry.py)."""
