@@ -1,5 +1,8 @@
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -27,3 +30,8 @@ class Command(BaseCommand):
             f"demo: {result.organizations} organisations, {result.users} demo users, "
             f"{result.enterprises_created} enterprises created ({result.enterprises_total} in all)"
         )
+        # Apps that bring demo records of their own have a ``demo.py`` with an idempotent
+        # ``load_demo() -> str`` (the line to print); they run after the enterprises and users.
+        for config in apps.get_app_configs():
+            if config.name.startswith("anjian.") and find_spec(f"{config.name}.demo") is not None:
+                self.stdout.write(import_module(f"{config.name}.demo").load_demo())
