@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from anjian.accidents.models import CASUALTY_FIELDS, NOT_NEGATIVE, AccidentReport, Investigation
 from anjian.accidents.services import filer_error
+from anjian.core.forms import preset
 from anjian.core.scope import scope_for
 from anjian.enterprises.models import Enterprise
 from anjian.industries.choices import sector_scope_error
@@ -89,7 +90,7 @@ class AccidentReportForm(forms.ModelForm[AccidentReport]):
             # unknown. (An enterprise user gets the precise "only your own unit" message instead.)
             self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)  # type: ignore[attr-defined]
         if scope is not None and scope.enterprise_id is not None and not self.instance.pk:
-            self.initial.setdefault("enterprise", scope.enterprise_id)
+            preset(self, enterprise=scope.enterprise_id)
         occurred: Any = self.fields["occurred_at"]
         occurred.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["measures"].widget.attrs["rows"] = 3

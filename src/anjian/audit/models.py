@@ -64,8 +64,15 @@ class ObjectChange(models.Model):
                 field = None
             label = str(getattr(field, "verbose_name", name))
             choices = dict(getattr(field, "flatchoices", None) or [])
-            rows.append((label, choices.get(before, before), choices.get(after, after)))
+            rows.append((label, _choice_label(choices, before), _choice_label(choices, after)))
         return rows
+
+
+def _choice_label(choices: dict[object, object], value: object) -> object:
+    """The choice's label; lists and dicts (JSON fields, multiple choices) are shown as they are."""
+    if isinstance(value, list | dict):
+        return value
+    return choices.get(value, value)
 
 
 class AuditEvent(models.Model):

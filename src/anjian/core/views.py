@@ -165,6 +165,10 @@ class ObjectEditView(SpecView):
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self.get_instance(pk)
         form = self.spec.form(instance=obj, user=request.user)
+        if pk is None:
+            # A link may preset fields of a new record (NetBox style): ``add/?danger=5``. The value
+            # is only a starting point: the form's scoped choices and validation still apply.
+            form.initial.update({k: v for k, v in request.GET.items() if k in form.fields})
         return render(request, self.template("edit"), self.context(object=obj, form=form))
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:

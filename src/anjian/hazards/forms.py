@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.forms import EnterpriseCodeField
+from anjian.core.forms import preset
 from anjian.core.scope import scope_for
 from anjian.hazards import gb18218
 from anjian.hazards.models import HazardUnit, HazardUnitSubstance
@@ -66,7 +67,7 @@ class HazardUnitForm(forms.ModelForm[HazardUnit]):
         super().__init__(*args, **kwargs)
         scope = scope_for(user) if user is not None else None
         if scope is not None and scope.enterprise_id is not None and not self.instance.pk:
-            self.initial.setdefault("enterprise", scope.enterprise_id)
+            preset(self, enterprise=scope.enterprise_id)
         # The formset is bound only when the page sent it: imports and other callers leave the
         # stored substances alone.
         sent = self.data if self.is_bound and f"{SUBSTANCES_PREFIX}-TOTAL_FORMS" in self.data else None

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.forms import EnterpriseCodeField
+from anjian.core.forms import preset
 from anjian.core.scope import scope_for
 from anjian.obligations.models import DutySubmission, ReportingDuty
 
@@ -29,4 +30,4 @@ class DutySubmissionForm(forms.ModelForm[DutySubmission]):
         super().__init__(*args, **kwargs)
         scope = scope_for(user) if user is not None else None
         if scope is not None and scope.enterprise_id is not None and not self.instance.pk:
-            self.initial.setdefault("enterprise", scope.enterprise_id)
+            preset(self, enterprise=scope.enterprise_id)
