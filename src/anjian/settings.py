@@ -312,3 +312,58 @@ DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
 # In-app notices: an SMS gateway as a dotted path to a callable taking the new notice, called after
 # commit (e.g. "myorg.sms.send"); empty: no SMS.
 NOTICE_SMS_HOOK = os.environ.get("ANJIAN_SMS_HOOK", "")
+
+# --- dangers ---
+# Hidden dangers (Order No. 16; domain/hidden-dangers-order16.md). The regulator's on-site review of
+# a closure application of a listed major hidden danger (Art. 23): 10 days, per province.
+DANGER_REVIEW_DAYS = int(os.environ.get("ANJIAN_DANGER_REVIEW_DAYS", "10"))
+# Rectification deadline reminders to the responsible person this many days before the deadline.
+DANGER_REMIND_DAYS = int(os.environ.get("ANJIAN_DANGER_REMIND_DAYS", "3"))
+# An overdue major hidden danger is escalated one regulator level up (county → city → province)
+# for every this many days overdue.
+DANGER_ESCALATE_DAYS = int(os.environ.get("ANJIAN_DANGER_ESCALATE_DAYS", "7"))
+# Roles that may add items to the sector hidden-danger checklists (regulators only).
+DANGER_CHECKLIST_EDITOR_ROLES = env_list("ANJIAN_DANGER_CHECKLIST_EDITOR_ROLES", "data_officer")
+
+# --- dangerstats ---
+# Hidden danger statistical tables (Order 16 Art. 14): the quarterly table is due by this day of the
+# first month of the next quarter, the annual one by this month-day of the next year.
+DANGER_STATS_QUARTERLY_DUE_DAY = int(os.environ.get("ANJIAN_DANGER_STATS_QUARTERLY_DUE_DAY", "15"))
+DANGER_STATS_ANNUAL_DUE = os.environ.get("ANJIAN_DANGER_STATS_ANNUAL_DUE", "01-31")
+# PostgreSQL work_mem for the statistics aggregation (a hash table of the groups; see dangerstats/stats.py).
+DANGER_STATS_WORK_MEM = os.environ.get("ANJIAN_DANGER_STATS_WORK_MEM", "64MB")
+
+# --- monitoring ---
+# Sensor ingest (monitoring/): the MQTT broker and the shared subscription several workers split.
+MONITORING_MQTT_URL = os.environ.get("ANJIAN_MQTT_URL", "mqtt://127.0.0.1:1883")
+MONITORING_MQTT_SHARE = os.environ.get("ANJIAN_MQTT_SHARE", "anjian")
+# Raw readings kept (days; coal mines must keep 3 months), hourly rollups kept (days; 2 years).
+MONITORING_RAW_DAYS = int(os.environ.get("ANJIAN_MONITORING_RAW_DAYS", "90"))
+MONITORING_ROLLUP_DAYS = int(os.environ.get("ANJIAN_MONITORING_ROLLUP_DAYS", "730"))
+# A sensor is offline after this many missed reporting cycles (domain/coal-mine-monitoring.md s. 4).
+MONITORING_OFFLINE_CYCLES = int(os.environ.get("ANJIAN_MONITORING_OFFLINE_CYCLES", "3"))
+MONITORING_DEFAULT_CYCLE_S = int(os.environ.get("ANJIAN_MONITORING_DEFAULT_CYCLE_S", "30"))
+# Readings stamped further than this in the future are refused (clock skew of gateways).
+MONITORING_FUTURE_TOLERANCE_S = int(os.environ.get("ANJIAN_MONITORING_FUTURE_TOLERANCE_S", "300"))
+# Escalation of unacknowledged alarms: minutes after opening at which the county, the city and the
+# provincial regulator are notified (the enterprise's duty officers are notified at once).
+MONITORING_ESCALATION_MINUTES = [int(m) for m in env_list("ANJIAN_MONITORING_ESCALATION_MINUTES", "15,30,60")]
+# Online-rate target shown beside the achieved rate (percent).
+MONITORING_ONLINE_TARGET = float(os.environ.get("ANJIAN_MONITORING_ONLINE_TARGET", "99.5"))
+
+# --- exchange ---
+# Data exchange between nodes (docs/exchange.md): batch size (records, bytes), HTTP timeout in
+# seconds, a CA bundle for the peers' HTTPS certificates (empty: the system store), the worker's
+# polling interval and longest back-off in seconds, and the clock skew accepted on pull requests.
+EXCHANGE_BATCH_RECORDS = int(os.environ.get("ANJIAN_EXCHANGE_BATCH_RECORDS", "1000"))
+EXCHANGE_BATCH_BYTES = int(os.environ.get("ANJIAN_EXCHANGE_BATCH_BYTES", str(4 * 1024 * 1024)))
+EXCHANGE_TIMEOUT = float(os.environ.get("ANJIAN_EXCHANGE_TIMEOUT", "30"))
+EXCHANGE_CA_FILE = os.environ.get("ANJIAN_EXCHANGE_CA_FILE", "")
+EXCHANGE_WORKER_INTERVAL = float(os.environ.get("ANJIAN_EXCHANGE_WORKER_INTERVAL", "10"))
+EXCHANGE_BACKOFF_MAX = float(os.environ.get("ANJIAN_EXCHANGE_BACKOFF_MAX", "300"))
+EXCHANGE_CLOCK_SKEW = int(os.environ.get("ANJIAN_EXCHANGE_CLOCK_SKEW", "300"))
+
+# --- risks ---
+# The regulators' four-colour map lists and marks at most this many enterprises (highest risk
+# first); the counts by colour always cover every enterprise in scope.
+RISK_MAP_MAX_ENTERPRISES = int(os.environ.get("ANJIAN_RISK_MAP_MAX_ENTERPRISES", "2000"))
