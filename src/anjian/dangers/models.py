@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.choices import with_colors
@@ -148,6 +151,11 @@ class HiddenDanger(BusinessModel):
     verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True, editable=False)
     rejection_reason = models.CharField(_("验收不通过理由"), max_length=500, blank=True, editable=False)
+    # Added in 0002.
+    complaint_reference = models.CharField(
+        _("举报编号"), max_length=64, blank=True, help_text=_("来源为群众举报时，填写已核实举报的受理编号")
+    )
+    verification_note = models.TextField(_("验收意见"), blank=True, editable=False)
 
     scope_region: ClassVar[str | None] = "region__code"
     scope_sector: ClassVar[str | None] = "sector"
@@ -174,11 +182,83 @@ class HiddenDanger(BusinessModel):
     def is_overdue(self) -> bool:
         return self.status != DangerStatus.CLOSED and self.deadline < timezone.localdate()
 
+    @property
+    def is_major(self) -> bool:
+        return self.level == DangerLevel.MAJOR
+
+    def copy_enterprise_jurisdiction(self) -> None:
+        """``region`` and ``sector`` always follow the enterprise (never typed in)."""
+        if self.enterprise_id:
+            self.region_id = self.enterprise.region_id
+            self.sector = self.enterprise.sector
+
+    def missing_major_contents(self) -> list[str]:
+        """Labels of the Art. 14 report and Art. 15 plan items still empty (major hidden dangers)."""
+        fields = {field.name: field for field in self._meta.concrete_fields}
+        return [
+            str(fields[name].verbose_name)
+            for name in MAJOR_REPORT_FIELDS
+            if not str(getattr(self, name) or "").strip()
+        ]
+
+    def active_listing(self) -> SupervisionListing | None:
+        """The supervision listing not yet delisted, if any."""
+        if not self.pk:
+            return None
+        return self.listings.exclude(status=ListingStatus.DELISTED).first()
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        today = timezone.localdate()
+        if self.found_at and self.found_at > today:
+            errors.setdefault("found_at", []).append(gettext("发现日期不能晚于今天。"))
+        if self.found_at and self.deadline and self.deadline < self.found_at:
+            errors.setdefault("deadline", []).append(
+                gettext("整改期限（%(deadline)s）不能早于发现日期（%(found)s）。")
+                % {"deadline": self.deadline.isoformat(), "found": self.found_at.isoformat()}
+            )
+        if self.category_id:
+            item = self.category
+            assert item is not None
+            if self.enterprise_id and item.sector != self.enterprise.sector:
+                errors.setdefault("category", []).append(
+                    gettext("隐患类别“%(code)s”属于“%(sector)s”行业排查清单，与企业的监管行业不符。")
+                    % {"code": item.code, "sector": item.get_sector_display()}
+                )
+            elif item.major_criterion and self.level != DangerLevel.MAJOR:
+                errors.setdefault("level", []).append(
+                    gettext(
+                        "隐患类别“%(code)s %(title)s”是重大事故隐患判定标准（%(standard)s）的条目，"
+                        "隐患级别必须为“重大隐患”。"
+                    )
+                    % {"code": item.code, "title": item.title[:40], "standard": item.standard}
+                )
+        if self.source == DangerSource.COMPLAINT and not self.complaint_reference.strip():
+            errors.setdefault("complaint_reference", []).append(
+                gettext("来源为群众举报时，必须填写已核实举报的受理编号。")
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.enterprise_id and (not self.region_id or not self.sector):
             self.region_id = self.enterprise.region_id
             self.sector = self.enterprise.sector
         super().save(*args, **kwargs)
+
+
+# Order 16 Art. 14 report contents and Art. 15 plan contents a major hidden danger must carry
+# before its rectification starts.
+MAJOR_REPORT_FIELDS = (
+    "current_state",
+    "harm_analysis",
+    "plan_targets",
+    "plan_methods",
+    "plan_funding",
+    "plan_organisation",
+    "plan_time_limits",
+    "plan_safety_measures",
+)
 
 
 @with_colors(listed="red", closure_applied="orange", delisted="green")
@@ -229,3 +309,65 @@ class SupervisionListing(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.document_no} {self.danger}"
+
+    @property
+    def is_review_overdue(self) -> bool:
+        """A closure application not reviewed within the review window."""
+        return (
+            self.status == ListingStatus.CLOSURE_APPLIED
+            and self.review_deadline is not None
+            and self.review_deadline < timezone.localdate()
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.danger_id:
+            if self.danger.level != DangerLevel.MAJOR:
+                errors.setdefault("danger", []).append(gettext("只有重大隐患可以挂牌督办。"))
+            elif self.danger.status == DangerStatus.CLOSED and self._state.adding:
+                errors.setdefault("danger", []).append(gettext("该隐患已销号，不能挂牌督办。"))
+            else:
+                active = self.danger.listings.exclude(status=ListingStatus.DELISTED).exclude(pk=self.pk)
+                if active.exists():
+                    errors.setdefault("danger", []).append(
+                        gettext("该隐患已在挂牌督办中（%(no)s），不能重复挂牌。")
+                        % {"no": active.values_list("document_no", flat=True).first()}
+                    )
+        if self.listed_at and self.listed_at > timezone.localdate():
+            errors.setdefault("listed_at", []).append(gettext("挂牌日期不能晚于今天。"))
+        if self.listed_at and self.deadline and self.deadline < self.listed_at:
+            errors.setdefault("deadline", []).append(gettext("督办整改期限不能早于挂牌日期。"))
+        if errors:
+            raise ValidationError(errors)
+
+
+def review_days() -> int:
+    return int(settings.DANGER_REVIEW_DAYS)
+
+
+class ListingProgress(BusinessModel):
+    """A progress report on a listed major hidden danger, filed by the enterprise (or recorded by
+    the regulator)."""
+
+    listing = models.ForeignKey(
+        SupervisionListing, verbose_name=_("挂牌督办"), on_delete=models.CASCADE, related_name="progress"
+    )
+    reported_on = models.DateField(_("报告日期"), default=timezone.localdate)
+    content = models.TextField(_("整改进展"))
+
+    scope_region: ClassVar[str | None] = "listing__danger__region__code"
+    scope_sector: ClassVar[str | None] = "listing__danger__sector"
+    scope_enterprise: ClassVar[str | None] = "listing__danger__enterprise_id"
+    enterprise_reportable: ClassVar[bool] = True
+
+    class Meta:
+        verbose_name = _("督办整改进展")
+        verbose_name_plural = _("督办整改进展")
+        ordering = ["-reported_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on.isoformat()} {self.content[:30]}"
+
+    def clean(self) -> None:
+        if self.reported_on and self.reported_on > timezone.localdate():
+            raise ValidationError({"reported_on": gettext("报告日期不能晚于今天。")})

@@ -1,3 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from anjian.dangers.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "hidden-dangers/<int:pk>/transition/",
+        views.DangerTransitionView.as_view(),
+        name="hiddendanger-transition",
+    ),
+    path(
+        "supervision-listings/<int:pk>/actions/",
+        views.ListingActionView.as_view(),
+        name="supervisionlisting-action",
+    ),
+]
