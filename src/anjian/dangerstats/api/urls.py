@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from anjian.dangerstats.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("danger-statistics/", views.StatisticsAPIView.as_view(), name="danger-statistics"),
+]
