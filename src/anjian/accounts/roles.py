@@ -46,15 +46,18 @@ ALL_ACTIONS = frozenset({"view", "add", "change", "delete", "export", "import", 
 # Everyone with a business role may look up the organisations and users within their scope.
 DIRECTORY = frozenset({"accounts.view_organization", "accounts.view_user"})
 
+# Regulators watch the data exchange between nodes (per-peer backlog, lag, quarantine).
+EXCHANGE_MONITOR = frozenset({"exchange.monitor_exchange"})
+
 # What an enterprise files itself: its own accident reports (Decree 493 Art. 9).
 UNIT_REPORTS = frozenset({"accidents.add_accidentreport"})
 
 GRANTS: dict[str, RoleGrant] = {
-    RoleCode.INSPECTOR: RoleGrant(business_actions=ALL_ACTIONS, permissions=DIRECTORY),
+    RoleCode.INSPECTOR: RoleGrant(business_actions=ALL_ACTIONS, permissions=DIRECTORY | EXCHANGE_MONITOR),
     RoleCode.LEADER: RoleGrant(business_actions=frozenset({"view", "export"}), permissions=DIRECTORY),
     RoleCode.DATA_OFFICER: RoleGrant(
         business_actions=frozenset({"view", "add", "change", "export", "import", "personal"}),
-        permissions=DIRECTORY,
+        permissions=DIRECTORY | EXCHANGE_MONITOR,
     ),
     RoleCode.ENTERPRISE_ADMIN: RoleGrant(
         business_actions=frozenset({"view", "change", "export", "personal"}),

@@ -83,3 +83,58 @@ def spec_for(model: type[models.Model]) -> ModelSpec:
 
 def all_specs() -> list[ModelSpec]:
     return list(_registry.values())
+
+
+# --- Shared models (data exchange between nodes, ARCHITECTURE.md section 5) ------------------
+
+
+@dataclass(frozen=True)
+class SharedModel:
+    """A model whose records flow to the other nodes: every create/update/delete of a record
+    writes an exchange outbox row in the same transaction (``core/services.py``)."""
+
+    model: type[BusinessModel]
+    # The fields carried between nodes (field names; a foreign key to another business model is
+    # carried as the target's uid, to reference data as its code).
+    fields: tuple[str, ...]
+    schema_version: int = 1
+    # How often the data set changes, for the resource catalogue (a Chinese label).
+    frequency: Any = ""
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+
+_shared: dict[type[models.Model], SharedModel] = {}
+# Set by the exchange app: ``writer(instance, op)`` appends the outbox row.
+OutboxWriter = Callable[[BusinessModel, str], None]
+_outbox_writer: list[OutboxWriter] = []
+
+
+def share(shared: SharedModel) -> SharedModel:
+    """Declare a model shared between nodes (see ``SharedModel``)."""
+    if shared.model in _shared:
+        raise ValueError(f"{shared.model.__name__} is shared twice")
+    for name in shared.fields:
+        shared.model._meta.get_field(name)  # a typo fails at start-up, not at the first exchange
+    _shared[shared.model] = shared
+    return shared
+
+
+def shared_spec(model: type[models.Model]) -> SharedModel | None:
+    return _shared.get(model)
+
+
+def shared_models() -> list[SharedModel]:
+    return list(_shared.values())
+
+
+def set_outbox_writer(writer: OutboxWriter) -> None:
+    _outbox_writer[:] = [writer]
+
+
+def write_outbox(instance: BusinessModel, op: str) -> None:
+    """Append the exchange outbox row of a change to a shared model (nothing for other models)."""
+    if instance.__class__ in _shared and _outbox_writer:
+        _outbox_writer[0](instance, op)

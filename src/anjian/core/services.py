@@ -84,6 +84,13 @@ def _check_jurisdiction_kept(current: BusinessModel, instance: BusinessModel, us
         raise ValidationError({name: [message] for name in changed})
 
 
+def _outbox(instance: BusinessModel, op: str) -> None:
+    """The exchange outbox row of a change to a shared model, in the change's transaction."""
+    from anjian.core.registry import write_outbox  # the registry imports this module
+
+    write_outbox(instance, op)
+
+
 @transaction.atomic
 def save_object(instance: M, *, user: Any, scope_error_field: str | None = None) -> M:
     """Create or update ``instance`` as ``user``.
@@ -117,6 +124,7 @@ def save_object(instance: M, *, user: Any, scope_error_field: str | None = None)
         message = _("保存后的记录不在您的管辖范围内，未保存。")
         raise OutOfScope({scope_error_field: [message]} if scope_error_field else message)
     _log(user, ChangeAction.CREATE if creating else ChangeAction.UPDATE, instance, before, after)
+    _outbox(instance, "upsert")  # same transaction: a rollback leaves no outbox row
     return instance
 
 
@@ -125,4 +133,5 @@ def delete_object(instance: BusinessModel, *, user: Any) -> None:
     _check_writable(instance)
     before = snapshot(instance)
     _log(user, ChangeAction.DELETE, instance, before, None)
+    _outbox(instance, "delete")
     instance.delete()

@@ -1,6 +1,8 @@
 from typing import Any
 
-from anjian.core.registry import ModelSpec, register
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.registry import ModelSpec, SharedModel, register, share
 from anjian.enterprises import services
 from anjian.enterprises.api import serializers
 from anjian.enterprises.filtersets import (
@@ -185,4 +187,30 @@ PROFILE_SPECS = (
     emergency_plan_spec,
     emergency_resource_spec,
     emergency_drill_spec,
+)
+
+# The enterprise registry flows between nodes (data exchange, docs/exchange.md): every change is
+# written to the exchange outbox in its own transaction.
+share(
+    SharedModel(
+        model=Enterprise,
+        fields=(
+            "uscc",
+            "uscc_override",
+            "uscc_override_reason",
+            "legacy_reg_no",
+            "name",
+            "region",
+            "sector",
+            "industry",
+            "address",
+            "legal_representative",
+            "contact_phone",
+            "longitude",
+            "latitude",
+            "status",
+        ),
+        schema_version=1,
+        frequency=_("实时（每次变更）"),
+    )
 )

@@ -8,4 +8,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("数据交换")
 
     def ready(self) -> None:
-        from anjian.exchange import specs  # noqa: F401  (registers the models with the kernel)
+        from anjian.core.registry import set_outbox_writer
+        from anjian.exchange import outbox, specs  # noqa: F401  (registers the models with the kernel)
+
+        set_outbox_writer(outbox.append)

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from anjian.exchange.api import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("exchange/catalog/", views.CatalogView.as_view(), name="exchange-catalog"),
+]
