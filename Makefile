@@ -44,9 +44,20 @@ messages: $(STAMP)
 
 # The demo is a development server with demo accounts: DEBUG on unless the caller says otherwise.
 run: export ANJIAN_DEBUG ?= 1
+# When an MQTT broker answers at ANJIAN_MQTT_URL, one ingest worker and the sensor simulator run
+# in the background (logs in var/) and stop with the server; without a broker the demo runs as is.
+MQTT_URL ?= $(or $(ANJIAN_MQTT_URL),mqtt://127.0.0.1:1883)
 run: install assets
 	$(ANJIAN) migrate --noinput
 	$(ANJIAN) demo
+	@mkdir -p var; pids=""; \
+	if $(BIN)/python -c "import socket, sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); \
+	    socket.create_connection((p.hostname or '127.0.0.1', p.port or 1883), 1).close()" "$(MQTT_URL)" 2>/dev/null; then \
+	  echo "MQTT at $(MQTT_URL): ingest worker and simulator in the background (var/ingest.log, var/simulate.log)"; \
+	  ANJIAN_MQTT_URL="$(MQTT_URL)" $(ANJIAN) ingest > var/ingest.log 2>&1 & pids="$$pids $$!"; \
+	  ANJIAN_MQTT_URL="$(MQTT_URL)" $(ANJIAN) simulate --points 120 --rate 40 --minutes 0 > var/simulate.log 2>&1 & pids="$$pids $$!"; \
+	else echo "No MQTT broker at $(MQTT_URL): monitoring pages show no live data."; fi; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(ANJIAN) runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
