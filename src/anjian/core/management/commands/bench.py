@@ -1,4 +1,5 @@
-"""``anjian bench NAME [--rows N]`` and ``anjian bench all``: one JSON line of figures per benchmark."""
+"""``anjian bench NAME [NAME ...] [--rows N]`` and ``anjian bench all``: one JSON line of figures per
+benchmark."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         benchmarks = discover()
         parser.add_argument(
             "name",
+            nargs="+",
             choices=[*benchmarks, "all"],
             help="; ".join(f"{b.name}: {b.description}" for b in benchmarks.values()),
         )
@@ -31,15 +33,17 @@ class Command(BaseCommand):
         parser.add_argument("--in-throwaway", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        name: str = options["name"]
+        names: list[str] = options["name"]
         rows: int | None = options["rows"]
         if rows is not None and rows < 1:
             raise CommandError("--rows must be at least 1")
         if options["in_throwaway"]:
-            self.measure_here(name, rows)
+            if len(names) != 1:
+                raise CommandError("the child process runs one benchmark")
+            self.measure_here(names[0], rows)
             return
         failed = []
-        for each in list(discover()) if name == "all" else [name]:
+        for each in list(discover()) if "all" in names else names:
             try:
                 figures = run_isolated(each, rows, os.environ.get(SERVER_ENV) or None)
             except BenchError as e:
