@@ -10,6 +10,7 @@ transaction. Hourly rollups and last values are accumulated in memory and writte
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from collections import Counter
@@ -38,13 +39,15 @@ from anjian.monitoring.storage import (
     write_status,
 )
 
+log = logging.getLogger("anjian.monitoring.ingest")
+
 # Why a reading was refused (the keys are reported by the API and the worker's log).
 REASONS = {
     "bad_payload": _("报文无法解析（不是 JSON 对象或数组）"),
     "unknown_point": _("未登记或已停用的点位"),
     "non_numeric": _("数值不是有限数字"),
     "bad_timestamp": _("时间戳缺失或不是毫秒整数"),
-    "bad_quality": _("质量码不是整数"),
+    "bad_quality": _("质量码不是 -32768 到 32767 之间的整数"),
     "future": _("时间戳超前于服务器时间"),
     "too_old": _("时间戳早于原始数据保存期限"),
     "duplicate": _("重复读数（同一点位同一时间戳）"),
@@ -55,6 +58,16 @@ REASONS = {
 # worker holding 100,000 points (a slow point keeps ~20, a fast one 256).
 SEEN_LIMIT = 256
 SEEN_WINDOW_MS = 600_000
+
+# Bounds of a reading's fields checked before any use: timestamps are exact in a double and in
+# JavaScript (|t| < 2**53), quality codes fit the smallint column.
+T_LIMIT = 2**53
+Q_MIN, Q_MAX = -32768, 32767
+
+# A flush that fails keeps its readings for the next one; after this many failures in a row they
+# are given up (logged with their count and counted in ``Pipeline.lost``), so one bad batch cannot
+# block the worker for ever.
+FLUSH_RETRIES = 5
 
 
 @dataclass
@@ -85,6 +98,8 @@ class Pipeline:
         self.accepted = 0
         self.alarms_opened = 0
         self.unnotified: list[Any] = []
+        self.flush_failures = 0  # failed flushes in a row
+        self.lost = 0  # readings given up after FLUSH_RETRIES failed flushes
         self._day = (0, 0, date.min)  # start ms, end ms and date of the last day seen
 
     # --- the point cache -------------------------------------------------------------------
@@ -103,8 +118,13 @@ class Pipeline:
             "enterprise__uscc",
         )
         rules: dict[tuple[str, str], R.PointRules] = {}
+        created: dict[int, int] = {}
         for point in points:
             rules[(point.enterprise.uscc, point.code)] = R.PointRules.compile(point)
+            # A point that never reported is silent since its creation; only this node's own
+            # points (copies received from other nodes report to their own node).
+            if point.source_node == settings.NODE_CODE:
+                created[point.pk] = int(point.created_at.timestamp() * 1000)
         self.rules = rules
         self.by_id = {r.point_id: r for r in rules.values()}
         new = [pk for pk in self.by_id if pk not in self.states]
@@ -113,7 +133,9 @@ class Pipeline:
             active = services.active_conditions(enterprise_id)
             for pk in new:
                 t, v = last.get(pk, (-1, math.nan))
-                self.states[pk] = R.PointState(last_t=t, last_v=v, active=dict(active.get(pk, {})))
+                self.states[pk] = R.PointState(
+                    last_t=t, last_v=v, since=created.get(pk, -1), active=dict(active.get(pk, {}))
+                )
         else:
             # Offline alarms opened by the scheduler are recovered by the next reading here.
             for pk, kinds in services.active_conditions(enterprise_id).items():
@@ -138,7 +160,7 @@ class Pipeline:
         if isinstance(payload, bytes | bytearray | str):
             try:
                 payload = json.loads(payload)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
                 self._reject(outcome, uscc, "bad_payload", 1)
                 return outcome
         items = payload if isinstance(payload, list) else [payload]
@@ -148,47 +170,15 @@ class Pipeline:
             return outcome
         pid = rules.point_id
         state = self.states[pid]
+        valid = self._validate(outcome, uscc, items)
         if self.db_dedupe and pid not in self._seeded:
-            self._seed_seen(pid, state, items)
+            self._seed_seen(pid, state, [t for t, _v, _q in valid])
         seen = state.seen
-        now_ms = int(time.time() * 1000)
-        newest_ok = now_ms + settings.MONITORING_FUTURE_TOLERANCE_S * 1000
-        oldest_ok = now_ms - settings.MONITORING_RAW_DAYS * DAY_MS
         rows, transitions, rollups = self.rows, self.transitions, self.rollups
         day_start, day_end, _day = self._day
         accepted = 0
         top: tuple[int, float, int] | None = None
-        for item in items:
-            if type(item) is not dict:
-                self._reject(outcome, uscc, "bad_payload", 1)
-                continue
-            t = item.get("t")
-            v = item.get("v")
-            q = item.get("q", 0)
-            if type(t) is not int:
-                if type(t) is float and t.is_integer():
-                    t = int(t)
-                else:
-                    self._reject(outcome, uscc, "bad_timestamp", 1)
-                    continue
-            if type(v) is not float:
-                if type(v) is int:
-                    v = float(v)
-                else:
-                    self._reject(outcome, uscc, "non_numeric", 1)
-                    continue
-            if not math.isfinite(v):
-                self._reject(outcome, uscc, "non_numeric", 1)
-                continue
-            if type(q) is not int:
-                self._reject(outcome, uscc, "bad_quality", 1)
-                continue
-            if t > newest_ok:
-                self._reject(outcome, uscc, "future", 1)
-                continue
-            if t < oldest_ok:
-                self._reject(outcome, uscc, "too_old", 1)
-                continue
+        for t, v, q in valid:
             if t in seen:
                 self._reject(outcome, uscc, "duplicate", 1)
                 continue
@@ -234,8 +224,47 @@ class Pipeline:
         self.accepted += accepted
         return outcome
 
-    def _seed_seen(self, pid: int, state: R.PointState, items: list[Any]) -> None:
-        stamps = [i["t"] for i in items if type(i) is dict and type(i.get("t")) is int]
+    def _validate(self, outcome: Outcome, uscc: str, items: list[Any]) -> list[tuple[int, float, int]]:
+        """The readings whose fields are sound, as ``(t, v, q)``; the others are counted as refused
+        with their reason. Nothing of a reading is used before it passed here."""
+        now_ms = int(time.time() * 1000)
+        newest_ok = now_ms + settings.MONITORING_FUTURE_TOLERANCE_S * 1000
+        oldest_ok = now_ms - settings.MONITORING_RAW_DAYS * DAY_MS
+        valid: list[tuple[int, float, int]] = []
+        for item in items:
+            if type(item) is not dict:
+                self._reject(outcome, uscc, "bad_payload", 1)
+                continue
+            t = item.get("t")
+            v = item.get("v")
+            q = item.get("q", 0)
+            if type(t) is float and t.is_integer():
+                t = int(t)
+            if type(t) is not int or not -T_LIMIT < t < T_LIMIT:
+                self._reject(outcome, uscc, "bad_timestamp", 1)
+                continue
+            if type(v) is int:
+                try:
+                    v = float(v)
+                except OverflowError:
+                    self._reject(outcome, uscc, "non_numeric", 1)
+                    continue
+            if type(v) is not float or not math.isfinite(v):
+                self._reject(outcome, uscc, "non_numeric", 1)
+                continue
+            if type(q) is not int or not Q_MIN <= q <= Q_MAX:
+                self._reject(outcome, uscc, "bad_quality", 1)
+                continue
+            if t > newest_ok:
+                self._reject(outcome, uscc, "future", 1)
+                continue
+            if t < oldest_ok:
+                self._reject(outcome, uscc, "too_old", 1)
+                continue
+            valid.append((t, v, q))
+        return valid
+
+    def _seed_seen(self, pid: int, state: R.PointState, stamps: list[int]) -> None:
         if stamps:
             stored = storage.readings(pid, min(stamps), max(stamps) + 1, limit=len(stamps) * 4 + 100)
             state.seen.update((t, None) for t, _v, _q in stored)
@@ -260,22 +289,52 @@ class Pipeline:
             return 0
         self.rows, self.transitions, self.peaks = [], [], {}
         days, self.days = self.days, set()
-        enterprise_of = {t.point_id: self.by_id[t.point_id].enterprise_id for t in transitions}
-        with transaction.atomic():
-            self.writer.write(rows, days)
-            opened = services.apply_transitions(transitions, enterprise_of)
-            # Alarms that ended in this batch have their peak already; those that started in it
-            # need an update only if the values went on rising after the first.
-            closed = {(t.point_id, t.kind) for t in transitions if not t.opened}
-            started = {(t.point_id, t.kind): t.peak for t in transitions if t.opened}
-            services.update_peaks(
-                {k: v for k, v in peaks.items() if k not in closed and started.get(k) != v[0]}
-            )
+        try:
+            enterprise_of = {t.point_id: self.by_id[t.point_id].enterprise_id for t in transitions}
+            with transaction.atomic():
+                self.writer.write(rows, days)
+                opened = services.apply_transitions(transitions, enterprise_of)
+                # Alarms that ended in this batch have their peak already; those that started in
+                # it need an update only if the values went on rising after the first.
+                closed = {(t.point_id, t.kind) for t in transitions if not t.opened}
+                started = {(t.point_id, t.kind): t.peak for t in transitions if t.opened}
+                services.update_peaks(
+                    {k: v for k, v in peaks.items() if k not in closed and started.get(k) != v[0]}
+                )
+        except Exception:
+            self._keep_failed(rows, transitions, peaks, days)
+            raise
+        self.flush_failures = 0
         self.alarms_opened += len(opened)
         self.unnotified.extend(opened)
         if notify:
             self.send_notices()
         return len(rows)
+
+    def _keep_failed(
+        self,
+        rows: list[Row],
+        transitions: list[R.Transition],
+        peaks: dict[tuple[int, str], tuple[float, float]],
+        days: set[date],
+    ) -> None:
+        """A failed flush (rolled back) puts its data back before what came since, for the next
+        flush to retry; after FLUSH_RETRIES failures in a row the data is given up, loudly."""
+        self.flush_failures += 1
+        if self.flush_failures >= FLUSH_RETRIES:
+            self.lost += len(rows)
+            self.flush_failures = 0
+            log.error(
+                "gave up %d readings and %d alarm transitions after %d failed writes",
+                len(rows),
+                len(transitions),
+                FLUSH_RETRIES,
+            )
+            return
+        self.rows[:0] = rows
+        self.transitions[:0] = transitions
+        self.peaks = peaks | self.peaks
+        self.days |= days
 
     def send_notices(self) -> int:
         alarms, self.unnotified = self.unnotified, []
@@ -284,9 +343,28 @@ class Pipeline:
     def flush_aggregates(self) -> None:
         rollups, status = self.rollups, self.status
         self.rollups, self.status = {}, {}
-        with transaction.atomic():
-            write_rollups(rollups)
-            write_status(status, timezone.now())
+        try:
+            with transaction.atomic():
+                write_rollups(rollups)
+                write_status(status, timezone.now())
+        except Exception:
+            # Rolled back: merge the aggregates into those gathered since, for the next write.
+            for key, agg in rollups.items():
+                newer = self.rollups.get(key)
+                if newer is None:
+                    self.rollups[key] = agg
+                else:
+                    newer[:] = [
+                        min(agg[0], newer[0]),
+                        max(agg[1], newer[1]),
+                        agg[2] + newer[2],
+                        agg[3] + newer[3],
+                    ]
+            for pid, top in status.items():
+                known = self.status.get(pid)
+                if known is None or top[0] > known[0]:
+                    self.status[pid] = top
+            raise
 
     def check_offline(self, now_ms: int | None = None) -> int:
         """Offline transitions for silent points (written at the next ``flush``); how many."""

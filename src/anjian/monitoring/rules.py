@@ -29,15 +29,23 @@ METHANE_BASIS = "煤矿安全规程（2022）/AQ 1029-2019"
 class MethanePlacement(models.TextChoices):
     RETURN_CORNER = "return_corner", _("采煤工作面回风隅角")
     LONGWALL_FACE = "longwall_face", _("采煤工作面")
+    LONGWALL_FACE_OUTBURST = "longwall_face_outburst", _("采煤工作面（突出矿井）")
     LONGWALL_RETURN = "longwall_return", _("采煤工作面回风巷")
+    LONGWALL_RETURN_MIDDLE = "longwall_return_middle", _("采煤工作面回风巷中部（长度大于1000m）")
     LONGWALL_INTAKE = "longwall_intake", _("采煤工作面进风巷（突出矿井）")
+    SERIES_LONGWALL_INTAKE = "series_longwall_intake", _("被串采煤工作面进风巷")
     SHEARER = "shearer", _("采煤机")
     HEADING_FACE = "heading_face", _("掘进工作面")
     HEADING_RETURN = "heading_return", _("掘进工作面回风流")
+    HEADING_MIDDLE = "heading_middle", _("突出矿井长度大于1000m的掘进巷道中部")
     HEADING_MACHINE = "heading_machine", _("掘进机、连采机、锚杆钻车、梭车")
+    SERIES_HEADING_FAN = "series_heading_fan", _("被串掘进工作面局部通风机前")
+    SERIES_HEADING_FAN_2 = "series_heading_fan_2", _("被串掘进工作面局部通风机前（第二级断电）")
     TWIN_HEADING_RETURN = "twin_heading_return", _("双巷掘进混合回风流")
     DISTRICT_RETURN = "district_return", _("采区回风巷")
     MAIN_RETURN = "main_return", _("一翼回风巷、总回风巷")
+    TROLLEY_LOADING = "trolley_loading", _("架线电机车运输巷道内的装煤点")
+    TROLLEY_DOWNWIND = "trolley_downwind", _("高瓦斯矿井进风架线电机车巷道瓦斯涌出巷道的下风流")
     COAL_BUNKER = "coal_bunker", _("井下煤仓")
     BELT_GALLERY = "belt_gallery", _("地面封闭带式输送机走廊")
     BATTERY_LOCO = "battery_loco", _("防爆蓄电池机车")
@@ -51,15 +59,25 @@ class MethanePlacement(models.TextChoices):
 METHANE_LIMITS: dict[str, tuple[float, float | None, float | None]] = {
     MethanePlacement.RETURN_CORNER: (1.0, 1.5, 1.0),
     MethanePlacement.LONGWALL_FACE: (1.0, 1.5, 1.0),
+    MethanePlacement.LONGWALL_FACE_OUTBURST: (1.0, 1.5, 1.0),
     MethanePlacement.LONGWALL_RETURN: (1.0, 1.0, 1.0),
+    MethanePlacement.LONGWALL_RETURN_MIDDLE: (1.0, 1.0, 1.0),
     MethanePlacement.LONGWALL_INTAKE: (0.5, 0.5, 0.5),
+    MethanePlacement.SERIES_LONGWALL_INTAKE: (0.5, 0.5, 0.5),
     MethanePlacement.SHEARER: (1.0, 1.5, 1.0),
     MethanePlacement.HEADING_FACE: (1.0, 1.5, 1.0),
     MethanePlacement.HEADING_RETURN: (1.0, 1.0, 1.0),
+    MethanePlacement.HEADING_MIDDLE: (1.0, 1.0, 1.0),
     MethanePlacement.HEADING_MACHINE: (1.0, 1.5, 1.0),
+    # The same sensor in front of the auxiliary fan cuts the heading at 0.5 % and, as a second
+    # step, the heading including the fan at 1.5 % (the second step's power-off value).
+    MethanePlacement.SERIES_HEADING_FAN: (0.5, 0.5, 0.5),
+    MethanePlacement.SERIES_HEADING_FAN_2: (0.5, 1.5, 0.5),
     MethanePlacement.TWIN_HEADING_RETURN: (1.0, 1.0, 1.0),
     MethanePlacement.DISTRICT_RETURN: (1.0, 1.0, 1.0),
     MethanePlacement.MAIN_RETURN: (0.70, None, None),
+    MethanePlacement.TROLLEY_LOADING: (0.5, 0.5, 0.5),
+    MethanePlacement.TROLLEY_DOWNWIND: (0.5, 0.5, 0.5),
     MethanePlacement.COAL_BUNKER: (1.5, 1.5, 1.5),
     MethanePlacement.BELT_GALLERY: (1.5, 1.5, 1.5),
     MethanePlacement.BATTERY_LOCO: (0.5, 0.7, 0.5),
@@ -135,6 +153,8 @@ class PointRules:
 class PointState:
     last_t: int = -1
     last_v: float = math.nan
+    # Since when a point that has never reported counts as silent (ms; its creation), or -1.
+    since: int = -1
     # Active alarm conditions: kind → peak value so far (the worst value for low alarms).
     active: dict[str, float] = field(default_factory=dict)
     # Recent timestamps (ms) for duplicate detection, in arrival order (a dict used as an ordered
@@ -165,6 +185,8 @@ def evaluate(rules: PointRules, state: PointState, t: int, v: float, q: int, out
         state.last_t, state.last_v = t, v
     if OFFLINE in active:
         out.append(Transition(rules.point_id, OFFLINE, False, t, v, None, active.pop(OFFLINE)))
+    if t < prev_t:
+        return  # a late (out-of-order) reading is stored but never moves an alarm condition
     if q == QUALITY_CALIBRATING:
         return  # calibration values never count as over-limit events (AQ 1029)
     if (
@@ -209,10 +231,12 @@ def evaluate(rules: PointRules, state: PointState, t: int, v: float, q: int, out
 
 
 def check_offline(rules: PointRules, state: PointState, now_ms: int, cycles: int) -> Transition | None:
-    """An offline transition when the point has been silent for ``cycles`` reporting cycles."""
-    if OFFLINE in state.active or state.last_t < 0:
+    """An offline transition when the point has been silent for ``cycles`` reporting cycles (a
+    point that has never reported: since ``state.since``, its creation)."""
+    last_t = state.last_t if state.last_t >= 0 else state.since
+    if OFFLINE in state.active or last_t < 0:
         return None
-    silent_ms = now_ms - state.last_t
+    silent_ms = now_ms - last_t
     if silent_ms < rules.cycle_s * 1000 * cycles:
         return None
     state.active[OFFLINE] = silent_ms / 1000.0

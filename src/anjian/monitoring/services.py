@@ -10,6 +10,7 @@ may run as often as wanted.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -17,13 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accounts.models import GOVERNMENT_TYPES, User
 from anjian.accounts.roles import RoleCode
+from anjian.core.registry import write_outbox
 from anjian.core.services import delete_object, save_object
 from anjian.monitoring import rules as R
 from anjian.monitoring.models import (
@@ -31,6 +33,7 @@ from anjian.monitoring.models import (
     AlarmKind,
     AlarmStatus,
     EscalationLevel,
+    MonitoringPoint,
     PointStatus,
 )
 from anjian.monitoring.storage import to_datetime
@@ -43,6 +46,23 @@ delete_point = delete_object
 _NOT_CLOSED = ~Q(status=AlarmStatus.CLOSED)
 
 
+def _local_open(point_id: int, kind: str) -> Alarm | None:
+    """The not-closed alarm of this node for a point and kind, locked until the transaction ends
+    (alarms received from other nodes are read-only copies: this node never changes them)."""
+    alarm: Alarm | None = (
+        Alarm.objects.select_for_update()
+        .filter(_NOT_CLOSED, point_id=point_id, kind=kind, source_node=settings.NODE_CODE)
+        .order_by("pk")
+        .first()
+    )
+    return alarm
+
+
+def _value(value: float | None) -> float | None:
+    """A reading value for an alarm row (an offline point that never reported has none)."""
+    return None if value is None or math.isnan(value) else value
+
+
 # --- raised by the ingest worker ----------------------------------------------------------------
 
 
@@ -50,15 +70,14 @@ def open_alarm(transition: R.Transition, enterprise_id: int) -> Alarm:
     """The alarm of a condition that started: a new one, or the one of its kind still not closed
     (recovered but unhandled, or opened by another worker) updated with the new value. The
     enterprise is notified by ``notify_opened`` once the alarm is committed."""
-    alarm: Alarm | None = Alarm.objects.filter(
-        _NOT_CLOSED, point_id=transition.point_id, kind=transition.kind
-    ).first()
+    value = _value(transition.value)
+    alarm = _local_open(transition.point_id, transition.kind)
     if alarm is not None:
-        peak = transition.peak if alarm.peak_value is None else _worse(alarm, transition.peak)
-        Alarm.objects.filter(pk=alarm.pk).update(
-            recovered_at=None, peak_value=peak, last_value=transition.value
-        )
-        return alarm
+        # A shared record: the change gets a new version and an exchange outbox row.
+        alarm.peak_value = transition.peak if alarm.peak_value is None else _worse(alarm, transition.peak)
+        alarm.recovered_at = None
+        alarm.last_value = value
+        return save_object(alarm, user=None)
     return save_object(
         Alarm(
             point_id=transition.point_id,
@@ -66,9 +85,9 @@ def open_alarm(transition: R.Transition, enterprise_id: int) -> Alarm:
             kind=transition.kind,
             opened_at=to_datetime(transition.t),
             threshold=transition.threshold,
-            first_value=transition.value,
+            first_value=value,
             peak_value=transition.peak,
-            last_value=transition.value,
+            last_value=value,
         ),
         user=None,
     )
@@ -81,33 +100,53 @@ def _worse(alarm: Alarm, value: float) -> float:
 
 def recover_alarm(transition: R.Transition) -> Alarm | None:
     """The condition ended: the alarm closes if it was handled, else it waits for the handling."""
-    alarm: Alarm | None = Alarm.objects.filter(
-        _NOT_CLOSED, point_id=transition.point_id, kind=transition.kind
-    ).first()
+    alarm = _local_open(transition.point_id, transition.kind)
     if alarm is None:
         return None
     alarm.recovered_at = to_datetime(transition.t)
-    alarm.last_value = transition.value
+    alarm.last_value = _value(transition.value)
     if transition.kind != AlarmKind.OFFLINE:
         alarm.peak_value = _worse(alarm, transition.peak)
     if alarm.status == AlarmStatus.HANDLED:
         alarm.status = AlarmStatus.CLOSED
         alarm.closed_at = alarm.recovered_at
-        return save_object(alarm, user=None)
-    Alarm.objects.filter(pk=alarm.pk).update(
-        recovered_at=alarm.recovered_at, last_value=alarm.last_value, peak_value=alarm.peak_value
-    )
-    return alarm
+    return save_object(alarm, user=None)  # a new version and its exchange outbox row
 
 
 def update_peaks(peaks: dict[tuple[int, str], tuple[float, float]]) -> None:
-    """The peak and last value of alarms still active at the end of a batch."""
-    for (point_id, kind), (peak, last) in peaks.items():
-        alarm = Alarm.objects.filter(_NOT_CLOSED, point_id=point_id, kind=kind).only(
-            "pk", "kind", "peak_value"
-        )
-        for row in alarm:
-            Alarm.objects.filter(pk=row.pk).update(peak_value=_worse(row, peak), last_value=last)
+    """The peak and last value of alarms still active at the end of a batch (the hot path: a few
+    bulk statements per batch). The peak is shared with other nodes, so the alarms whose peak
+    changed get a new version and an exchange outbox row; the last value alone is local."""
+    if not peaks:
+        return
+    rows = (
+        Alarm.objects.select_for_update()
+        .filter(_NOT_CLOSED, point_id__in={point_id for point_id, _kind in peaks})
+        .filter(source_node=settings.NODE_CODE)
+        .only("pk", "point_id", "kind", "peak_value", "last_value", "version")
+    )
+    changed: list[Alarm] = []
+    last_only: list[Alarm] = []
+    for row in rows:
+        found = peaks.get((row.point_id, row.kind))
+        if found is None:
+            continue
+        peak, last = found
+        new_peak = _worse(row, peak)
+        if new_peak != row.peak_value:
+            row.peak_value, row.last_value = new_peak, last
+            row.version = F("version") + 1
+            changed.append(row)
+        elif last != row.last_value:
+            row.last_value = last
+            last_only.append(row)
+    if last_only:
+        Alarm.objects.bulk_update(last_only, ["last_value"])
+    if changed:
+        Alarm.objects.bulk_update(changed, ["peak_value", "last_value", "version"])
+        fresh = Alarm.objects.filter(pk__in=[row.pk for row in changed]).select_related("point", "enterprise")
+        for alarm in fresh.order_by("pk"):
+            write_outbox(alarm, "upsert")
 
 
 def apply_transitions(transitions: Iterable[R.Transition], enterprise_of: dict[int, int]) -> list[Alarm]:
@@ -241,9 +280,20 @@ def notify(alarm: Alarm, level: int) -> int:
         if send_notice(user, title, body, link, f"monitoring:alarm:{alarm.uid}:{level}") is not None:
             sent += 1
     if alarm.escalation_level < level:
-        Alarm.objects.filter(pk=alarm.pk, escalation_level__lt=level).update(escalation_level=level)
-        alarm.escalation_level = level
+        _raise_level(alarm, level)
     return sent
+
+
+def _raise_level(alarm: Alarm, level: int) -> None:
+    """Record the level told (a shared field: new version and exchange outbox row)."""
+    if alarm.source_node == settings.NODE_CODE:
+        with transaction.atomic():
+            current = Alarm.objects.select_for_update().get(pk=alarm.pk)
+            if current.escalation_level < level:
+                current.escalation_level = level
+                save_object(current, user=None)
+                alarm.version = current.version
+    alarm.escalation_level = level
 
 
 def due_level(alarm: Alarm, now: datetime) -> int:
@@ -260,7 +310,10 @@ def escalate(now: datetime | None = None) -> int:
     """Notify the next levels of every unacknowledged alarm that waited too long; notices sent."""
     now = now or timezone.now()
     sent = 0
-    alarms = Alarm.objects.filter(status=AlarmStatus.OPEN).select_related("enterprise__region", "point")
+    # Alarms received from other nodes are escalated by the node that raised them.
+    alarms = Alarm.objects.filter(status=AlarmStatus.OPEN, source_node=settings.NODE_CODE).select_related(
+        "enterprise__region", "point"
+    )
     for alarm in alarms:
         target = due_level(alarm, now)
         for level in range(alarm.escalation_level + 1, target + 1):
@@ -273,22 +326,32 @@ def escalate(now: datetime | None = None) -> int:
 
 def detect_offline(now: datetime | None = None) -> int:
     """Open an offline alarm for every active point silent for N reporting cycles (the scheduler's
-    job; the ingest worker checks its own points on a timer too). The number opened."""
+    job; the ingest worker checks its own points on a timer too). A point that has never reported
+    of this node counts as silent since it was created (copies of other nodes' points report to
+    their own node). The number opened."""
     now = now or timezone.now()
     now_ms = int(now.timestamp() * 1000)
     cycles = settings.MONITORING_OFFLINE_CYCLES
-    silent = PointStatus.objects.filter(point__active=True).select_related("point")
+    points = (
+        MonitoringPoint.objects.filter(active=True)
+        .filter(Q(status__isnull=False) | Q(source_node=settings.NODE_CODE))
+        .select_related("status")
+    )
     already = set(
         Alarm.objects.filter(_NOT_CLOSED, kind=AlarmKind.OFFLINE).values_list("point_id", flat=True)
     )
     opened = 0
-    for status in silent.iterator():
-        point = status.point
-        silent_ms = now_ms - status.last_t
+    for point in points.iterator(chunk_size=2000):
+        status = getattr(point, "status", None)
+        if status is not None:
+            last_t, last_value = status.last_t, status.last_value
+        else:
+            last_t, last_value = int(point.created_at.timestamp() * 1000), math.nan
+        silent_ms = now_ms - last_t
         if point.pk in already or silent_ms < point.cycle_s * 1000 * cycles:
             continue
         transition = R.Transition(
-            point.pk, R.OFFLINE, True, now_ms, status.last_value, float(point.cycle_s * cycles), 0.0
+            point.pk, R.OFFLINE, True, now_ms, last_value, float(point.cycle_s * cycles), 0.0
         )
         with transaction.atomic():
             open_alarm(transition, point.enterprise_id)

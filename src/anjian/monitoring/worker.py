@@ -74,6 +74,7 @@ class WorkerStats:
     messages: int = 0
     readings: int = 0
     alarms: int = 0
+    errors: int = 0  # messages, writes or housekeeping runs that failed (logged, then skipped)
     started: float = 0.0
 
 
@@ -151,12 +152,25 @@ class IngestWorker:
                 )
             except queue.Empty:
                 break
-            pipeline.add_topic(topic, payload)
             taken += 1
+            try:
+                pipeline.add_topic(topic, payload)
+            except Exception:  # one bad message never stops the worker
+                self.stats.errors += 1
+                log.exception("message on %s could not be processed", topic[:128])
         self.stats.messages += taken
-        written = pipeline.flush(notify=False)
+        try:
+            written = pipeline.flush(notify=False)
+        except Exception:  # kept by the pipeline for the next flush (see Pipeline.flush)
+            self.stats.errors += 1
+            log.exception("writing a batch failed; it is retried with the next one")
+            written = 0
         if pipeline.unnotified and (self.inbox.empty() or time.monotonic() >= self._notify_due):
-            pipeline.send_notices()
+            try:
+                pipeline.send_notices()
+            except Exception:
+                self.stats.errors += 1
+                log.exception("sending alarm notices failed")
             self._notify_due = time.monotonic() + 1.0
         self.stats.readings += written
         self.stats.alarms = pipeline.alarms_opened
@@ -180,15 +194,22 @@ class IngestWorker:
                 self.step()
                 now = time.monotonic()
                 if now >= next_aggregate:
-                    self.pipeline.flush_aggregates()
                     next_aggregate = now + self.aggregate_s
+                    self._guarded(self.pipeline.flush_aggregates, "writing the aggregates")
                 if now >= next_refresh:
-                    self.housekeeping()
                     next_refresh = now + self.refresh_s
+                    self._guarded(self.housekeeping, "housekeeping")
                 if on_progress is not None:
                     on_progress(self)
         finally:
             self.stop()
+
+    def _guarded(self, job: Callable[[], object], what: str) -> None:
+        try:
+            job()
+        except Exception:
+            self.stats.errors += 1
+            log.exception("%s failed", what)
 
     def housekeeping(self) -> None:
         self.pipeline.refresh()
