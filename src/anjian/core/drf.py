@@ -6,11 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON nested too deep for the decoder is a malformed request (400), not a 500."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(_("JSON 嵌套层数过多。")) from exc
 
 
 class Pagination(PageNumberPagination):
