@@ -60,7 +60,10 @@ def danger(
     )
     save_danger(item, user=user)
     if status is not None:
-        HiddenDanger.objects.filter(pk=item.pk).update(status=status)
+        # A danger past rectification carries the time it was reported rectified: verification
+        # evidence is what is uploaded from then on.
+        rectified = timezone.now() if status in ("awaiting_verification", "closed") else None
+        HiddenDanger.objects.filter(pk=item.pk).update(status=status, rectified_at=rectified)
         item.refresh_from_db()
     return item
 

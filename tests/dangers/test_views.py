@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from anjian.accounts.models import APIToken, User
@@ -274,7 +275,9 @@ class HiddenDangerAPITest(APIViewTestCases.APITestCase):
 
     def test_closing_without_evidence_is_400(self) -> None:
         obj = self.objects[1]
-        HiddenDanger.objects.filter(pk=obj.pk).update(status=DangerStatus.AWAITING_VERIFICATION)
+        HiddenDanger.objects.filter(pk=obj.pk).update(
+            status=DangerStatus.AWAITING_VERIFICATION, rectified_at=timezone.now()
+        )
         response = self.transition(obj, {"to": "closed"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("销号须有验收证据", response.json()["evidence"][0])
@@ -283,7 +286,9 @@ class HiddenDangerAPITest(APIViewTestCases.APITestCase):
 
     def test_enterprise_closing_its_own_major_is_400(self) -> None:
         obj = self.objects[0]
-        HiddenDanger.objects.filter(pk=obj.pk).update(status=DangerStatus.AWAITING_VERIFICATION)
+        HiddenDanger.objects.filter(pk=obj.pk).update(
+            status=DangerStatus.AWAITING_VERIFICATION, rectified_at=timezone.now()
+        )
         api = APIClient()
         api.force_authenticate(enterprise_user(obj.enterprise, "ent_owner"))
         response = self.transition(obj, {"to": "closed", "note": "自查合格"}, api)

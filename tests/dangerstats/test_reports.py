@@ -145,7 +145,7 @@ class DangerStatReportViewTest(ViewTestCases.PrimaryObjectViewTestCase):
         before = DangerStatReport.objects.count()
         response = self.client.post(self.url("add"), self.form_data)  # another enterprise
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "不在您的管辖范围内", status_code=400)
+        self.assertContains(response, "您的管辖范围内没有该统一社会信用代码的企业", status_code=400)
         self.assertEqual(DangerStatReport.objects.count(), before)
         response = self.client.post(self.url("add"), self.form_data | {"enterprise": own.uscc})
         self.assertEqual(response.status_code, 302)

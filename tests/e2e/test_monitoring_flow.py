@@ -41,7 +41,9 @@ def test_an_over_temperature_is_alarmed_handled_and_seen_by_the_regulator(
     readings = [{"t": now - 2000, "v": 31.5, "q": 0}, {"t": now - 1000, "v": 56.2, "q": 0}]
     response = enterprise.request.post(
         "/api/v1/monitoring/readings/",
-        data={"batches": [{"point": "T101-T", "readings": readings}, {"point": "NO-SUCH", "readings": readings}]},
+        data={
+            "batches": [{"point": "T101-T", "readings": readings}, {"point": "NO-SUCH", "readings": readings}]
+        },
         headers={"X-CSRFToken": csrf},
     )
     assert response.status == 200, response.text()

@@ -248,7 +248,7 @@ class RiskPointViewTest(ViewTestCases.PrimaryObjectViewTestCase):
             ({"measures_engineering": "", "measures_management": ""}, "至少填写一项管控措施"),
             ({"plan_y": ""}, "同时填写"),
             ({"plan_x": "120"}, "100"),
-            ({"enterprise": uscc_for("310115", "20000001")}, "不在您的管辖范围内"),
+            ({"enterprise": uscc_for("310115", "20000001")}, "您的管辖范围内没有该统一社会信用代码的企业"),
         ]
         for change, text in cases:
             with self.subTest(change=change):
@@ -425,7 +425,7 @@ class SitePlanAndMapTest(TestCase):
         response = self.client.post(
             "/risk-points/add/", data | {"enterprise": self.beijing[2].enterprise.uscc}
         )
-        self.assertContains(response, "不在您的管辖范围内", status_code=400)
+        self.assertContains(response, "您的管辖范围内没有该统一社会信用代码的企业", status_code=400)
         self.assertEqual(self.client.post("/risk-points/add/", data).status_code, 302)
         created = RiskPoint.objects.get(name="危废暂存间")
         self.assertEqual((created.enterprise, created.level, created.created_by), (own, "yellow", self.ent))

@@ -39,6 +39,8 @@ class ChecklistItemField(forms.ModelChoiceField):  # type: ignore[type-arg]
         if value in self.empty_values:
             return None
         text = str(value).strip()
+        if not text:
+            return None
         if not text.isdigit():
             code = text.split()[0]
             item = self.queryset.filter(code=code).order_by("-edition").first()  # type: ignore[union-attr]
@@ -131,7 +133,7 @@ class HiddenDangerForm(forms.ModelForm[HiddenDanger]):
         if user is not None:
             # An inspector picks an enterprise in scope; an enterprise user only its own.
             enterprise_field.queryset = Enterprise.objects.visible_to(user)
-            responsible_field.queryset = User.objects.visible_to(user)
+            responsible_field.queryset = responsible_candidates(user)
             scope = scope_for(user)
             if scope.enterprise_id is not None and not self.instance.pk:
                 preset(self, enterprise=scope.enterprise_id, source="self_check")
@@ -139,6 +141,18 @@ class HiddenDangerForm(forms.ModelForm[HiddenDanger]):
                 preset(self, source="inspection")
         if not self.instance.pk:
             preset(self, found_at=timezone.localdate())
+
+
+def responsible_candidates(user: Any) -> QuerySet[User]:
+    """Accounts that may be named responsible: an enterprise user picks among its own
+    enterprise's accounts; a regulator among the accounts in its scope (``HiddenDanger.clean()``
+    then requires the danger's enterprise or a regulator covering it)."""
+    scope = scope_for(user)
+    if scope.enterprise_id is not None:
+        own: QuerySet[User] = User.objects.filter(organization__enterprise_id=scope.enterprise_id)
+        return own
+    visible: QuerySet[User] = User.objects.visible_to(user)
+    return visible
 
 
 class SupervisionListingForm(forms.ModelForm[SupervisionListing]):

@@ -201,6 +201,27 @@ class HiddenDanger(BusinessModel):
             if not str(getattr(self, name) or "").strip()
         ]
 
+    def responsible_user_fits(self) -> bool:
+        """The responsible account belongs to the danger's enterprise, or to a regulator
+        organisation whose region and sectors cover it (nobody else may receive its reminders)."""
+        from anjian.accounts.models import OrgType
+        from anjian.core.scope import region_prefix
+
+        user = self.responsible_user
+        org = getattr(user, "organization", None) if user is not None else None
+        if org is None:
+            return False
+        if org.enterprise_id is not None or org.org_type == OrgType.ENTERPRISE:
+            return bool(org.enterprise_id == self.enterprise_id)
+        if org.org_type not in (OrgType.AGENCY, OrgType.COAL_SUPERVISION):
+            return False
+        enterprise = self.enterprise
+        if org.region is not None and not str(enterprise.region_id).startswith(
+            region_prefix(org.region.code, org.region.level)
+        ):
+            return False
+        return not org.sectors or enterprise.sector in org.sectors
+
     def active_listing(self) -> SupervisionListing | None:
         """The supervision listing not yet delisted, if any."""
         if not self.pk:
@@ -233,6 +254,10 @@ class HiddenDanger(BusinessModel):
                     )
                     % {"code": item.code, "title": item.title[:40], "standard": item.standard}
                 )
+        if self.responsible_user_id and self.enterprise_id and not self.responsible_user_fits():
+            errors.setdefault("responsible_user", []).append(
+                gettext("整改责任人账号须属于本企业，或属于管辖该企业的监管部门。")
+            )
         if self.source == DangerSource.COMPLAINT and not self.complaint_reference.strip():
             errors.setdefault("complaint_reference", []).append(
                 gettext("来源为群众举报时，必须填写已核实举报的受理编号。")

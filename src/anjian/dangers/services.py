@@ -22,6 +22,7 @@ from anjian.core.attachments import add_attachment, attachments_of
 from anjian.core.scope import scope_for
 from anjian.core.services import delete_object, save_object
 from anjian.dangers.models import (
+    DangerSource,
     DangerStatus,
     HiddenDanger,
     ListingProgress,
@@ -161,6 +162,8 @@ def save_danger(
             raise ValidationError(_("已销号的隐患不能修改。"))
         if stored.is_major and not danger.is_major and stored.active_listing() is not None:
             raise ValidationError({"level": [_("该隐患正在挂牌督办，不能改为一般隐患。")]})
+        if is_enterprise_user(user):
+            _check_enterprise_change(stored, danger)
     danger.copy_enterprise_jurisdiction()
     newly_major = danger.is_major and danger.reported_to_regulator_at is None
     if newly_major:
@@ -169,6 +172,40 @@ def save_danger(
     if newly_major:
         report_major_to_regulator(danger)
     return danger
+
+
+# Fields of a hidden danger registered by a regulator (inspection, complaint) only the regulator
+# may change.
+REGULATOR_FIELDS = ("deadline", "source", "found_by", "found_at")
+
+
+def _check_enterprise_change(stored: HiddenDanger, danger: HiddenDanger) -> None:
+    """An enterprise may not downgrade a major hidden danger (a regulator may), nor change the
+    finding or the deadline of a hidden danger a regulator registered."""
+    errors: dict[str, list[str]] = {}
+    if stored.is_major and not danger.is_major:
+        errors["level"] = [_("企业不能将重大隐患改为一般隐患，如确属误判请由监管部门修改。")]
+    if stored.source != DangerSource.SELF_CHECK:
+        for name in REGULATOR_FIELDS:
+            if getattr(stored, name) != getattr(danger, name):
+                label = getattr(HiddenDanger._meta.get_field(name), "verbose_name", name)
+                errors[name] = [_("该隐患由监管部门登记，企业不能修改“%(field)s”。") % {"field": label}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_major_contents(danger: HiddenDanger, field: str = "to") -> None:
+    """A major hidden danger must carry the Art. 14 report and Art. 15 plan contents."""
+    missing = danger.missing_major_contents() if danger.is_major else []
+    if missing:
+        raise ValidationError(
+            {
+                field: [
+                    _("重大隐患须补全重大隐患报告和治理方案内容，尚缺：%(fields)s。")
+                    % {"fields": "、".join(missing)}
+                ]
+            }
+        )
 
 
 def report_major_to_regulator(danger: HiddenDanger) -> int:
@@ -192,6 +229,8 @@ def delete_danger(danger: HiddenDanger, *, user: Any) -> None:
     refusals are ``PermissionDenied`` like every refused delete (403 on pages and API)."""
     if danger.status != DangerStatus.REPORTED:
         raise PermissionDenied(_("隐患已进入整改流程，不能删除。"))
+    if is_enterprise_user(user) and (danger.source != DangerSource.SELF_CHECK or danger.is_major):
+        raise PermissionDenied(_("企业只能删除本企业自查登记、尚未整改的一般隐患。"))
     if danger.listings.exists():
         raise PermissionDenied(_("该隐患已挂牌督办，不能删除。"))
     for attachment in attachments_of(danger):
@@ -216,11 +255,18 @@ def _check_actor(danger: HiddenDanger, to: str, user: Any, *, via_delisting: boo
     verification = danger.status == DangerStatus.AWAITING_VERIFICATION
     if verification and danger.is_major and is_enterprise_user(user):
         raise ValidationError(_("重大隐患须由监管部门验收销号，企业不能自行验收本企业的重大隐患。"))
-    if to == DangerStatus.CLOSED and danger.is_major and not via_delisting:
+    if to == DangerStatus.CLOSED and not via_delisting:
         listing = danger.active_listing()
         if listing is not None:
             raise ValidationError(
                 _("该重大隐患已挂牌督办（%(no)s），须由督办单位审核摘牌后销号。")
+                % {"no": listing.document_no}
+            )
+    if verification and to == DangerStatus.RECTIFYING and not via_delisting:
+        listing = danger.active_listing()
+        if listing is not None:
+            raise ValidationError(
+                _("该重大隐患已挂牌督办（%(no)s），销号申请须由督办单位或其上级审核驳回。")
                 % {"no": listing.document_no}
             )
 
@@ -258,16 +304,7 @@ def transition_danger(
     now = timezone.now()
     evidence = evidence or Evidence()
     if to == DangerStatus.RECTIFYING and danger.status == DangerStatus.REPORTED:
-        missing = danger.missing_major_contents() if danger.is_major else []
-        if missing:
-            raise ValidationError(
-                {
-                    "to": [
-                        _("重大隐患开始整改前须补全重大隐患报告和治理方案内容，尚缺：%(fields)s。")
-                        % {"fields": "、".join(missing)}
-                    ]
-                }
-            )
+        require_major_contents(danger)
         danger.rejection_reason = ""
     elif to == DangerStatus.RECTIFYING:  # verification rejected
         if not reason.strip():
@@ -275,9 +312,14 @@ def transition_danger(
         danger.rejection_reason = reason.strip()[:500]
         danger.rectified_at = None
     elif to == DangerStatus.AWAITING_VERIFICATION:
+        require_major_contents(danger)
         danger.rectified_at = now
     elif to == DangerStatus.CLOSED:
-        has_files = attachments_of(danger).exists()
+        # Only files added once rectification was reported count: the finding photos are no
+        # verification evidence.
+        has_files = danger.rectified_at is not None and (
+            attachments_of(danger).filter(created_at__gte=danger.rectified_at).exists()
+        )
         if not evidence.note.strip() and not has_files:
             raise ValidationError(
                 {
@@ -321,13 +363,29 @@ def save_listing(
         if org is None:
             raise PermissionDenied(_("只有县级以上监管部门可以挂牌督办重大隐患。"))
         listing.authority = org
-    elif user is not None and listing.status == ListingStatus.DELISTED:
-        raise ValidationError(_("已摘牌的督办不能修改。"))
+    elif user is not None:
+        _require_authority_or_higher(listing, user)
+        if listing.status == ListingStatus.DELISTED:
+            raise ValidationError(_("已摘牌的督办不能修改。"))
     return save_object(listing, user=user, scope_error_field=scope_error_field)
+
+
+def _require_authority_or_higher(listing: SupervisionListing, user: Any) -> None:
+    """Only the issuing authority or a higher level may change or withdraw a listing."""
+    authority = Organization.objects.get(pk=listing.authority_id)
+    if getattr(user, "organization_id", None) != authority.pk and regulator_rank(user) <= LEVEL_RANK.get(
+        authority.level, 0
+    ):
+        raise PermissionDenied(
+            _("该隐患由%(authority)s挂牌督办，只有挂牌单位或其上级可以修改或删除。")
+            % {"authority": authority.name}
+        )
 
 
 @transaction.atomic
 def delete_listing(listing: SupervisionListing, *, user: Any) -> None:
+    if user is not None:
+        _require_authority_or_higher(listing, user)
     if listing.status != ListingStatus.LISTED or listing.progress.exists():
         raise PermissionDenied(_("督办已有进展或已申请销号，不能删除；请审核后摘牌。"))
     delete_object(listing, user=user)
@@ -348,6 +406,7 @@ def _visible_listing(listing: SupervisionListing, user: Any) -> SupervisionListi
 def report_progress(
     listing: SupervisionListing, *, user: Any, content: str, reported_on: datetime.date | None = None
 ) -> ListingProgress:
+    _require_change(user)
     listing = _visible_listing(listing, user)
     if listing.status == ListingStatus.DELISTED:
         raise ValidationError(_("已摘牌的督办不能再报告进展。"))
@@ -364,7 +423,10 @@ def apply_for_closure(
     listing: SupervisionListing, *, user: Any, note: str, files: Sequence[Any] = ()
 ) -> SupervisionListing:
     """The enterprise applies for closure (销号申请) with evidence; the regulator must review by
-    ``review_deadline`` (ANJIAN_DANGER_REVIEW_DAYS after the application)."""
+    ``review_deadline`` (ANJIAN_DANGER_REVIEW_DAYS after the application). The evidence must be
+    new: files uploaded after the listing (or after the last rejected application), never the
+    photos taken when the danger was found."""
+    _require_change(user)
     listing = _visible_listing(listing, user)
     if listing.status != ListingStatus.LISTED:
         raise ValidationError(
@@ -373,10 +435,20 @@ def apply_for_closure(
     danger = listing.danger
     if not note.strip():
         raise ValidationError({"note": [_("请填写整改完成情况说明。")]})
+    require_major_contents(danger, "note")
     for upload in files:
         add_attachment(danger, upload, user=user, description=_("销号申请证据"))
-    if not attachments_of(danger).exists():
-        raise ValidationError({"files": [_("申请销号须上传整改完成的照片或证明材料。")]})
+    since = max(filter(None, [listing.created_at, listing.reviewed_at]))
+    if not attachments_of(danger).filter(created_at__gte=since).exists():
+        raise ValidationError(
+            {
+                "files": [
+                    _(
+                        "申请销号须上传整改完成的照片或证明材料（挂牌督办后上传的新材料，发现隐患时的照片不能作为证据）。"
+                    )
+                ]
+            }
+        )
     if danger.status == DangerStatus.REPORTED:
         # Applying for closure is the end of rectification: the plan must be complete.
         danger = transition_danger(danger, DangerStatus.RECTIFYING, user=user)
@@ -419,6 +491,8 @@ def delist(listing: SupervisionListing, *, user: Any, note: str = "") -> Supervi
     require_reviewer(listing, user)
     if listing.status != ListingStatus.CLOSURE_APPLIED:
         raise ValidationError(_("企业尚未申请销号，不能摘牌。"))
+    # The report and plan may have been emptied (or the danger upgraded) since the application.
+    require_major_contents(listing.danger, "note")
     now = timezone.now()
     listing.status = ListingStatus.DELISTED
     listing.reviewed_at = now
@@ -451,7 +525,7 @@ def reject_closure(listing: SupervisionListing, *, user: Any, reason: str) -> Su
     save_object(listing, user=user)
     danger = listing.danger
     if danger.status == DangerStatus.AWAITING_VERIFICATION:
-        transition_danger(danger, DangerStatus.RECTIFYING, user=user, reason=reason)
+        transition_danger(danger, DangerStatus.RECTIFYING, user=user, reason=reason, via_delisting=True)
     title = _("挂牌督办销号申请被驳回：%(no)s") % {"no": listing.document_no}
     key = f"dangers:closure-rejected:{listing.uid}:{listing.reviewed_at.isoformat()}"
     notify(enterprise_users(danger.enterprise_id), title, reason.strip(), listing.get_absolute_url(), key)

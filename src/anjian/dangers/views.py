@@ -96,8 +96,14 @@ class ListingDocumentView(LoginRequiredMixin, View):
         return response
 
 
+def _require_change(request: HttpRequest) -> None:
+    if not request.user.has_perm("dangers.change_hiddendanger"):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
 class ListingProgressView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _require_change(request)
         listing = _listing(request, pk)
         form = ProgressForm(request.POST)
         if not form.is_valid():
@@ -116,6 +122,7 @@ class ListingClosureView(LoginRequiredMixin, View):
     """The enterprise applies for closure with evidence (photos, documents)."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        _require_change(request)
         listing = _listing(request, pk)
         form = ClosureApplicationForm(request.POST, request.FILES)
         if form.is_valid():

@@ -14,11 +14,15 @@ from anjian.core.forms import preset
 from anjian.core.scope import scope_for
 from anjian.dangerstats.models import DangerStatReport, ReportPeriod, current_report_period
 from anjian.dangerstats.stats import Period, custom_period, month_period, quarter_period, year_period
+from anjian.enterprises.models import Enterprise
 from anjian.industries.choices import Sector
 from anjian.regions.models import Region
 
 # A custom range longer than this is refused: the trend chart has one point per month.
 MAX_CUSTOM_DAYS = 366 * 10
+# Dates of a custom period are limited to these years (a far-off date would overflow the
+# period arithmetic).
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class DangerStatReportForm(forms.ModelForm[DangerStatReport]):
@@ -47,6 +51,11 @@ class DangerStatReportForm(forms.ModelForm[DangerStatReport]):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_for(user) if user is not None else None
+        if user is not None:
+            # An enterprise outside the user's scope answers like an unknown code.
+            field: Any = self.fields["enterprise"]
+            field.queryset = Enterprise.objects.visible_to(user)
+            field.error_messages["invalid_choice"] = _("您的管辖范围内没有该统一社会信用代码的企业。")
         if not self.instance.pk:
             if scope is not None and scope.enterprise_id is not None:
                 preset(self, enterprise=scope.enterprise_id)
@@ -106,6 +115,20 @@ class StatisticsFilterForm(forms.Form):
             raise forms.ValidationError(_("%(name)s 不在您的管辖范围内。") % {"name": region.name})
         self.chosen = region
         return code
+
+    def _clean_date(self, name: str) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data.get(name)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                _("日期须在 %(min)d 年至 %(max)d 年之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
+        return value
+
+    def clean_start(self) -> datetime.date | None:
+        return self._clean_date("start")
+
+    def clean_end(self) -> datetime.date | None:
+        return self._clean_date("end")
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from anjian.accidents.choices import AccidentType
 from anjian.accidents.forms import EnterpriseCodeField
 from anjian.core.scope import scope_for
+from anjian.enterprises.models import Enterprise
 from anjian.industries.choices import Sector
 from anjian.risks import grading
 from anjian.risks.choices import RiskLevel, RiskMethod
@@ -90,6 +91,8 @@ class RiskPointForm(forms.ModelForm[RiskPoint]):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:
+            _scope_enterprises(self, user)
         scope = scope_for(user) if user is not None else None
         if scope is not None and scope.enterprise_id is not None and not self.instance.pk:
             # The instance's own (empty) enterprise is already in ``initial``: replace it.
@@ -106,6 +109,13 @@ class RiskPointForm(forms.ModelForm[RiskPoint]):
 
     def clean_accident_types(self) -> str:
         return ",".join(self.cleaned_data.get("accident_types") or [])
+
+
+def _scope_enterprises(form: forms.BaseForm, user: Any) -> None:
+    """An enterprise outside the user's scope answers like an unknown code."""
+    field: Any = form.fields["enterprise"]
+    field.queryset = Enterprise.objects.visible_to(user)
+    field.error_messages["invalid_choice"] = gettext_lazy("您的管辖范围内没有该统一社会信用代码的企业。")
 
 
 class SitePlanForm(forms.ModelForm[SitePlan]):
@@ -126,11 +136,17 @@ def _parse_rows(text: str, name: str) -> tuple[tuple[Decimal, str], ...]:
             continue
         value, _sep, label = line.partition(" ")
         try:
-            rows.append((Decimal(value), label.strip()))
+            number_value = Decimal(value)
         except InvalidOperation:
             raise forms.ValidationError(
                 _("%(name)s 第 %(n)d 行应以分值开头，如“6 相当可能”。") % {"name": name, "n": number}
             ) from None
+        if not number_value.is_finite():
+            raise forms.ValidationError(
+                _("%(name)s 第 %(n)d 行的分值应为有限的数，不能是 NaN 或无穷大。")
+                % {"name": name, "n": number}
+            )
+        rows.append((number_value, label.strip()))
     return tuple(rows)
 
 

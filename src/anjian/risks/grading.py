@@ -181,6 +181,13 @@ def reachable_scores(config: MethodConfig) -> list[Decimal]:
     )
 
 
+def _finite(value: Any) -> bool:
+    try:
+        return Decimal(str(value)).is_finite()
+    except (InvalidOperation, ValueError):
+        return False
+
+
 def check_config(config: MethodConfig) -> None:
     """A configuration must grade every reachable score into exactly one of the four levels."""
     errors: dict[str, list[str]] = {}
@@ -195,11 +202,20 @@ def check_config(config: MethodConfig) -> None:
     for factor in config.factors:
         if not factor.rows:
             errors.setdefault("factors", []).append(_("因素 %(name)s 没有分值。") % {"name": factor.name})
+        elif not all(_finite(v) for v in factor.values):
+            errors.setdefault("factors", []).append(
+                _("因素 %(name)s 的分值应为有限的数，不能是 NaN 或无穷大。") % {"name": factor.name}
+            )
         elif any(v <= 0 for v in factor.values) or len(set(factor.values)) != len(factor.values):
             errors.setdefault("factors", []).append(
                 _("因素 %(name)s 的分值应为互不相同的正数。") % {"name": factor.name}
             )
     for band in config.bands:
+        if not all(_finite(v) for v in (band.lower, band.upper) if v is not None):
+            errors.setdefault("bands", []).append(
+                _("%(level)s 区间上下限应为有限的数。") % {"level": level_label(band.level)}
+            )
+            continue
         if band.level not in LEVELS:
             errors.setdefault("bands", []).append(_("未知的风险等级：%(level)s。") % {"level": band.level})
         if band.lower is not None and band.upper is not None and band.lower > band.upper:

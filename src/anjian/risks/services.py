@@ -74,6 +74,8 @@ def image_size(upload: Any) -> tuple[int, int]:
             (length,) = struct.unpack(">H", length_bytes)
             if marker[1] in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
                 data = upload.read(5)
+                if len(data) < 5:  # a truncated file: no dimensions to read
+                    break
                 height, width = struct.unpack(">HH", data[1:5])
                 upload.seek(0)
                 return int(width), int(height)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from anjian.accounts.models import User
 from anjian.core.api import BusinessModelSerializer
-from anjian.dangers.forms import listable_dangers
+from anjian.dangers.forms import listable_dangers, responsible_candidates
 from anjian.dangers.models import ChecklistItem, DangerStatus, HiddenDanger, SupervisionListing
 from anjian.enterprises.models import Enterprise
 
@@ -127,7 +127,7 @@ class HiddenDangerSerializer(BusinessModelSerializer):
         if user is not None and user.is_authenticated:
             fields: Any = self.fields
             fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
-            fields["responsible_user"].queryset = User.objects.visible_to(user)
+            fields["responsible_user"].queryset = responsible_candidates(user)
 
 
 class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]

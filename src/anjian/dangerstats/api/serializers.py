@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
@@ -27,8 +29,8 @@ class DangerStatReportSerializer(BusinessModelSerializer):
     enterprise = serializers.SlugRelatedField(
         slug_field="uscc",
         queryset=Enterprise.objects.all(),
-        help_text="企业名录中的统一社会信用代码",
-        error_messages={"does_not_exist": "企业名录中没有统一社会信用代码为 {value} 的企业。"},
+        help_text="企业名录中的统一社会信用代码（调用者管辖范围内）",
+        error_messages={"does_not_exist": "您的管辖范围内没有统一社会信用代码为 {value} 的企业。"},
     )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:dangerstatreport-detail")
@@ -69,3 +71,11 @@ class DangerStatReportSerializer(BusinessModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["region", "sector", "deadline", "submitted_at", "late"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and user.is_authenticated:
+            # An enterprise outside the caller's scope answers like an unknown one.
+            fields: Any = self.fields
+            fields["enterprise"].queryset = Enterprise.objects.visible_to(user)

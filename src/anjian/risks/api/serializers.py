@@ -48,8 +48,8 @@ class RiskPointSerializer(BusinessModelSerializer):
     enterprise = serializers.SlugRelatedField(
         slug_field="uscc",
         queryset=Enterprise.objects.all(),
-        help_text="企业名录中的统一社会信用代码",
-        error_messages={"does_not_exist": "企业名录中没有统一社会信用代码为 {value} 的企业。"},
+        help_text="企业名录中的统一社会信用代码（调用者管辖范围内）",
+        error_messages={"does_not_exist": "您的管辖范围内没有统一社会信用代码为 {value} 的企业。"},
     )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:riskpoint-detail")
@@ -112,3 +112,11 @@ class RiskPointSerializer(BusinessModelSerializer):
             "updated_at",
         ]
         validators: list[Any] = []  # uniqueness is reported by the model, as in the form
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and user.is_authenticated:
+            # An enterprise outside the caller's scope answers like an unknown one.
+            fields: Any = self.fields
+            fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
