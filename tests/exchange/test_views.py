@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,6 +87,7 @@ class ExchangeWebTest(TestCase):
             "peer": "000000",
             "after": after,
             "time": (when or datetime.now(UTC)).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "nonce": secrets.token_hex(16),
         }
         return canonical(
             {"request": body, "signature": batches.sign_document(body, key or self.sender.key)}

@@ -30,12 +30,19 @@ MEDIA_TYPE = "application/vnd.anjian.batch+jsonl"
 
 
 class Rejected(Exception):
-    """A batch (or receipt, or request) refused; ``code`` is the error code of docs/exchange.md."""
+    """A batch (or receipt, or request) refused; ``code`` is the error code of docs/exchange.md.
+    ``authenticated``: the whole content was verified as the sender's (signature and payload hash),
+    so the refusal is the peer's doing, not possibly anyone's."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, authenticated: bool = False) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.authenticated = authenticated
+
+
+# json.loads raises RecursionError for deeply nested input: as malformed as invalid JSON.
+JSON_ERRORS = (ValueError, RecursionError)
 
 
 def utcnow() -> str:
@@ -158,7 +165,7 @@ def peek(content: bytes) -> dict[str, Any]:
     header = content.partition(b"\n")[0]
     try:
         envelope = json.loads(header)
-    except ValueError:
+    except JSON_ERRORS:
         return {}
     manifest = envelope.get("manifest") if isinstance(envelope, dict) else None
     return manifest if isinstance(manifest, dict) else {}
@@ -170,7 +177,7 @@ def open_batch(content: bytes) -> Batch:
     header, sep, payload = content.partition(b"\n")
     try:
         envelope = json.loads(header)
-    except ValueError as e:
+    except JSON_ERRORS as e:
         raise Rejected("malformed", _("批次首行不是有效的 JSON 清单。")) from e
     if not sep or not isinstance(envelope, dict) or not isinstance(envelope.get("manifest"), dict):
         raise Rejected("malformed", _("批次首行不是有效的 JSON 清单。"))
@@ -199,11 +206,12 @@ def open_batch(content: bytes) -> Batch:
         raise Rejected("bad_hash", _("载荷摘要不符，数据在传输中被改动。"))
     first, last, count = manifest["first_seq"], manifest["last_seq"], manifest["count"]
     if first < 1 or last - first + 1 != count:
-        raise Rejected("bad_sequence", _("清单的序号范围与记录数不符。"))
+        raise Rejected("bad_sequence", _("清单的序号范围与记录数不符。"), authenticated=True)
     if manifest["schema_version"] != SCHEMA_VERSION:
         raise Rejected(
             "schema_mismatch",
             _("不支持的数据版本 %(version)s。") % {"version": manifest["schema_version"]},
+            authenticated=True,
         )
     return Batch(manifest, payload, peer)
 

@@ -168,6 +168,9 @@ class QuarantinedBatch(models.Model):
     error = models.CharField(_("错误代码"), max_length=32)
     reason = models.CharField(_("原因"), max_length=500)
     content = models.BinaryField(_("批次内容"))
+    # False: refused before the content was verified as the named sender's (anyone can send
+    # those), so only the start of the content is kept and only the latest few such records.
+    authenticated = models.BooleanField(_("来源已验证"), default=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -194,3 +197,21 @@ class ResendRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer_id} >{self.from_seq}"
+
+
+class RequestNonce(models.Model):
+    """A signed mailbox request already served (its node and random nonce), kept while its time is
+    within the clock-skew window so that the same request cannot be replayed; older rows are
+    deleted as new requests arrive."""
+
+    node = models.CharField(_("节点代码"), max_length=16)
+    nonce = models.CharField(_("随机数"), max_length=64)
+    time = models.DateTimeField(_("请求时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("取件请求随机数")
+        verbose_name_plural = _("取件请求随机数")
+        constraints = [models.UniqueConstraint(fields=["node", "nonce"], name="exchange_requestnonce_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.node}:{self.nonce}"

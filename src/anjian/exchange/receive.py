@@ -30,7 +30,15 @@ from anjian.core.context import get_request_id
 from anjian.core.fields import mask
 from anjian.core.models import BusinessModel
 from anjian.core.registry import SharedModel, shared_models
-from anjian.exchange.batches import Batch, Rejected, open_batch, peek, sign_receipt, utcnow
+from anjian.exchange.batches import (
+    JSON_ERRORS,
+    Batch,
+    Rejected,
+    open_batch,
+    peek,
+    sign_receipt,
+    utcnow,
+)
 from anjian.exchange.models import (
     Peer,
     QuarantinedBatch,
@@ -71,7 +79,7 @@ def _parse_lines(batch: Batch) -> list[dict[str, Any]]:
     for offset, line in enumerate(raw):
         try:
             record = json.loads(line)
-        except ValueError as e:
+        except JSON_ERRORS as e:
             raise Rejected("malformed", _("第 %(n)d 行不是有效的 JSON。") % {"n": offset + 1}) from e
         if not isinstance(record, dict) or record.get("seq") != batch.first_seq + offset:
             raise Rejected("bad_sequence", _("第 %(n)d 行的序号不连续。") % {"n": offset + 1})
@@ -171,9 +179,16 @@ class _ModelApplier:
         names = [qn(str(f.column)) for f in self.columns]
         kept = {qn(str(f.column)) for f in local} | {qn("uid"), qn("created_at")}
         updated = [n for n in names if n not in kept]
+        table = qn(opts.db_table)
+        # The guard repeats the lookup's checks in the statement itself: a row committed meanwhile
+        # by another transaction (another sender's apply) is overwritten only if it is the
+        # sender's and older; rows left alone are found by the check after the upsert.
         self.upsert_sql = (
-            f"INSERT INTO {qn(opts.db_table)} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-            f" ON CONFLICT ({qn('uid')}) DO UPDATE SET " + ", ".join(f"{n} = EXCLUDED.{n}" for n in updated)
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+            f" ON CONFLICT ({qn('uid')}) DO UPDATE SET "
+            + ", ".join(f"{n} = EXCLUDED.{n}" for n in updated)
+            + f" WHERE {table}.{qn('source_node')} = EXCLUDED.{qn('source_node')}"
+            f" AND {table}.{qn('version')} < EXCLUDED.{qn('version')}"
         )
         log_opts = ObjectChange._meta
         log_names = [
@@ -316,22 +331,47 @@ class _ModelApplier:
                     )
                 with connection.cursor() as cursor:
                     cursor.executemany(self.upsert_sql, params)
-                ids = dict(
-                    self.model.objects.filter(uid__in=[r["uid"] for r, _v, _a in upserts]).values_list(
-                        "uid", "pk"
-                    )
-                )
-                log.extend((a, ids[r["uid"]], r, self._repr(v)) for r, v, a in upserts)
+                log.extend(self._upserted(upserts))
             if deletes:
-                gone = self.model.objects.in_bulk([pk for pk, _record in deletes])
+                # Only the sender's rows: one that changed owner since the lookup stays.
+                mine = self.model.objects.filter(
+                    pk__in=[pk for pk, _record in deletes], source_node=self.sender
+                )
+                gone = mine.in_bulk()
                 log.extend(
                     (ChangeAction.DELETE, pk, r, str(gone[pk])[:200]) for pk, r in deletes if pk in gone
                 )
-                self.model.objects.filter(pk__in=[pk for pk, _record in deletes]).delete()
+                mine.delete()
             self._log(log, now)
             changed += len(log)
             _after_chunk(done + changed)
         return changed
+
+    def _upserted(
+        self, upserts: list[tuple[dict[str, Any], list[Any], str]]
+    ) -> list[tuple[str, int, dict[str, Any], str]]:
+        """The change-log entries of the upserts that took effect (the row now holds the sender's
+        version). A row another node owns is refused (``not_owner``, the batch rolls back, as when
+        the lookup finds it); a row the sender already has in a newer version is left unchanged."""
+        rows = {
+            uid: (pk, version, owner)
+            for uid, pk, version, owner in self.model.objects.filter(
+                uid__in=[r["uid"] for r, _v, _a in upserts]
+            ).values_list("uid", "pk", "version", "source_node")
+        }
+        entries = []
+        for record, values, action in upserts:
+            pk, version, owner = rows[record["uid"]]
+            if owner != self.sender:
+                raise Rejected(
+                    "not_owner",
+                    _("记录 %(uid)s 属于节点 %(owner)s，不能被节点 %(node)s 覆盖。")
+                    % {"uid": record["uid"], "owner": owner, "node": self.sender},
+                )
+            if version != record["version"]:
+                continue  # a newer version was committed meanwhile: nothing changed here
+            entries.append((action, pk, record, self._repr(values)))
+        return entries
 
     def _log(self, entries: list[tuple[str, int, dict[str, Any], str]], now: datetime) -> None:
         """The change-log rows naming the sender (``exchange:<node>``): where each version came from."""
@@ -416,47 +456,61 @@ def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-# Refusals before the signature is known to be a registered peer's: anyone can send those, so
-# only the start of the content is kept (enough to investigate, not a way to fill the disk).
-UNAUTHENTICATED = frozenset(
-    {"malformed", "wrong_receiver", "unknown_peer", "peer_disabled", "unknown_key", "bad_signature"}
-)
-UNAUTHENTICATED_KEEP = 64 * 1024
+# Refusals before the content is verified as the named sender's (signature and payload hash):
+# anyone can cause those, naming any peer. They change no peer's state and leave no receipt row;
+# only the start of the content is kept, and only of the latest few such refusals (each one is
+# still an audit event).
+UNAUTHENTICATED_KEEP = 4 * 1024
+UNAUTHENTICATED_RECORDS = 100
 
 
 def _reject(content: bytes, error: Rejected, manifest: dict[str, Any]) -> dict[str, Any]:
+    authenticated = error.authenticated
     sender = str(manifest.get("sender", ""))[:16]
-    if error.code in UNAUTHENTICATED:
-        content = content[:UNAUTHENTICATED_KEEP]
+    reason = error.message[:500]
+    first, last = _int_or_none(manifest.get("first_seq")), _int_or_none(manifest.get("last_seq"))
     with transaction.atomic():
         QuarantinedBatch.objects.create(
             sender=sender,
-            first_seq=_int_or_none(manifest.get("first_seq")),
-            last_seq=_int_or_none(manifest.get("last_seq")),
+            first_seq=first,
+            last_seq=last,
             status=QuarantineStatus.REJECTED,
             error=error.code,
-            reason=error.message[:500],
-            content=content,
+            reason=reason,
+            content=content if authenticated else content[:UNAUTHENTICATED_KEEP],
+            authenticated=authenticated,
         )
-        Receipt.objects.create(
-            sender=sender,
-            first_seq=_int_or_none(manifest.get("first_seq")) or 0,
-            last_seq=_int_or_none(manifest.get("last_seq")) or 0,
-            count=_int_or_none(manifest.get("count")) or 0,
-            status=ReceiptStatus.REJECTED,
-            error=error.code,
-            payload_hash=str(manifest.get("payload_hash", ""))[:64],
-        )
+        if authenticated:
+            Receipt.objects.create(
+                sender=sender,
+                first_seq=first or 0,
+                last_seq=last or 0,
+                count=_int_or_none(manifest.get("count")) or 0,
+                status=ReceiptStatus.REJECTED,
+                error=error.code,
+                payload_hash=str(manifest.get("payload_hash", ""))[:64],
+            )
+            Peer.objects.filter(code=sender).update(last_error=reason, last_error_at=timezone.now())
+        else:
+            _prune_unauthenticated()
         record_event(
             EventType.EXCHANGE_REJECTED,
             result=EventResult.DENIED,
             username=actor_name(sender),
-            details={"sender": sender, "error": error.code, "reason": error.message, **_range(manifest)},
+            details={
+                "sender": sender,
+                "error": error.code,
+                "reason": reason,
+                "authenticated": authenticated,
+                "first_seq": first,
+                "last_seq": last,
+            },
         )
-        Peer.objects.filter(code=sender).update(last_error=error.message[:500], last_error_at=timezone.now())
-    logger.warning("exchange: batch from %s rejected: %s %s", sender, error.code, error.message)
-    peer = Peer.objects.filter(code=sender, enabled=True).first()
-    received = peer.received_seq if peer is not None else None
+    logger.warning("exchange: batch from %s rejected: %s %s", sender, error.code, reason)
+    received = None
+    if authenticated:
+        peer = Peer.objects.filter(code=sender, enabled=True).first()
+        received = peer.received_seq if peer is not None else None
     try:
         return _receipt_document(
             sender,
@@ -464,14 +518,22 @@ def _reject(content: bytes, error: Rejected, manifest: dict[str, Any]) -> dict[s
             ReceiptStatus.REJECTED,
             received_seq=received,
             error=error.code,
-            message=error.message,
+            message=reason,
         )
     except Exception:  # no key here yet: the rejection is recorded, the receipt goes unsigned
-        return {"receipt": {"status": ReceiptStatus.REJECTED, "error": error.code, "message": error.message}}
+        return {"receipt": {"status": ReceiptStatus.REJECTED, "error": error.code, "message": reason}}
 
 
-def _range(manifest: dict[str, Any]) -> dict[str, Any]:
-    return {"first_seq": manifest.get("first_seq"), "last_seq": manifest.get("last_seq")}
+def _prune_unauthenticated() -> None:
+    """Keep only the latest UNAUTHENTICATED_RECORDS unauthenticated refusals."""
+    stale = (
+        QuarantinedBatch.objects.filter(authenticated=False)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)[UNAUTHENTICATED_RECORDS:]
+    )
+    ids = list(stale)
+    if ids:
+        QuarantinedBatch.objects.filter(id__in=ids).delete()
 
 
 def receive(content: bytes) -> dict[str, Any]:
@@ -479,18 +541,17 @@ def receive(content: bytes) -> dict[str, Any]:
     quarantined with its reason); an unexpected error (a crash) rolls the whole batch back."""
     try:
         batch = open_batch(content)
-        records = _parse_lines(batch)
     except Rejected as e:
         return _reject(content, e, peek(content))
     try:
-        receipt = _receive_verified(batch, records, content)
+        receipt = _receive_verified(batch, _parse_lines(batch), content)
     except Rejected as e:
+        e.authenticated = True  # the whole batch is the sender's (signature and payload hash)
         return _reject(content, e, batch.manifest)
     except IntegrityError as e:
         logger.warning("exchange: batch from %s conflicts: %s", batch.sender, e)
-        return _reject(
-            content, Rejected("conflict", _("与本节点已有数据冲突（唯一性或引用约束）。")), batch.manifest
-        )
+        conflict = Rejected("conflict", _("与本节点已有数据冲突（唯一性或引用约束）。"), authenticated=True)
+        return _reject(content, conflict, batch.manifest)
     if receipt["receipt"]["status"] == ReceiptStatus.APPLIED and _release_held(batch.sender):
         # The held batches this one released are acknowledged in the same receipt.
         received = Peer.objects.get(pk=batch.peer.pk).received_seq
@@ -558,7 +619,12 @@ def _hold(peer: Peer, batch: Batch, content: bytes, base: dict[str, Any]) -> dic
 
 def _release_held(sender: str) -> bool:
     """Apply the held batches the last apply made contiguous; drop those now duplicates.
-    Whether there were any."""
+    Whether any was released.
+
+    Each held batch is applied and marked released in one transaction: if its apply fails
+    unexpectedly it stays held (and the sender, acknowledged only up to what was applied, sends
+    that part again); if it is refused, it is marked rejected with the reason. Neither fails the
+    batch already applied, whose receipt is still returned."""
     released = False
     while True:
         received = Peer.objects.filter(code=sender).values_list("received_seq", flat=True).first() or 0
@@ -571,8 +637,67 @@ def _release_held(sender: str) -> bool:
         )
         if held is None:
             return released
-        released = True
-        content = bytes(held.content)
-        QuarantinedBatch.objects.filter(pk=held.pk).update(status=QuarantineStatus.RELEASED)
-        if (held.last_seq or 0) > received:
-            receive(content)
+        try:
+            released = _release(held) or released
+        except Rejected as e:
+            _reject_held(held, e)
+        except IntegrityError as e:
+            logger.warning("exchange: held batch from %s conflicts: %s", sender, e)
+            _reject_held(held, Rejected("conflict", _("与本节点已有数据冲突（唯一性或引用约束）。")))
+        except Exception:
+            logger.exception("exchange: held batch %s from %s not released", held.pk, sender)
+            return released
+
+
+def _release(held: QuarantinedBatch) -> bool:
+    """Apply one held batch (if it adds anything) and mark it released, in one transaction;
+    whether this call released it (False when another receive already had)."""
+    with transaction.atomic():
+        peer = Peer.objects.select_for_update().filter(code=held.sender).first()
+        current = QuarantinedBatch.objects.select_for_update().filter(pk=held.pk).first()
+        if peer is None:
+            raise Rejected(
+                "unknown_peer", _("发送节点 %(node)s 不是已登记的交换对端。") % {"node": held.sender}
+            )
+        if current is None or current.status != QuarantineStatus.HELD:
+            return False
+        content = bytes(current.content)
+        if (current.last_seq or 0) > peer.received_seq:
+            batch = open_batch(content)  # verified again: the peer's keys may have changed
+            _receive_verified(batch, _parse_lines(batch), content)
+        current.status = QuarantineStatus.RELEASED
+        current.save(update_fields=["status"])
+    return True
+
+
+def _reject_held(held: QuarantinedBatch, error: Rejected) -> None:
+    """A held batch refused when its turn came: rejected in place, with its reason."""
+    reason = error.message[:500]
+    with transaction.atomic():
+        QuarantinedBatch.objects.filter(pk=held.pk, status=QuarantineStatus.HELD).update(
+            status=QuarantineStatus.REJECTED, error=error.code, reason=reason
+        )
+        Receipt.objects.create(
+            sender=held.sender,
+            first_seq=held.first_seq or 0,
+            last_seq=held.last_seq or 0,
+            count=max((held.last_seq or 0) - (held.first_seq or 0) + 1, 0),
+            status=ReceiptStatus.REJECTED,
+            error=error.code,
+            payload_hash=str(peek(bytes(held.content)).get("payload_hash", ""))[:64],
+        )
+        Peer.objects.filter(code=held.sender).update(last_error=reason, last_error_at=timezone.now())
+        record_event(
+            EventType.EXCHANGE_REJECTED,
+            result=EventResult.DENIED,
+            username=actor_name(held.sender),
+            details={
+                "sender": held.sender,
+                "error": error.code,
+                "reason": reason,
+                "authenticated": True,
+                "first_seq": held.first_seq,
+                "last_seq": held.last_seq,
+            },
+        )
+    logger.warning("exchange: held batch from %s rejected: %s %s", held.sender, error.code, reason)

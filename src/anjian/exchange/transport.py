@@ -5,25 +5,26 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import ssl
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.exchange import batches
 from anjian.exchange.batches import MEDIA_TYPE, Rejected
-from anjian.exchange.models import Peer, PeerMode
+from anjian.exchange.models import Peer, PeerMode, RequestNonce
 from anjian.exchange.outbox import canonical, local_seq
 from anjian.exchange.receive import receive
 
@@ -112,7 +113,7 @@ def push(peer: Peer) -> PushResult:
             raise
         try:
             receipt = batches.open_receipt(json.loads(body))
-        except (ValueError, Rejected) as e:
+        except (*batches.JSON_ERRORS, Rejected) as e:
             message = _("对端 %(node)s 返回 HTTP %(status)d，回执无效：%(error)s") % {
                 "node": peer.code,
                 "status": status,
@@ -120,6 +121,10 @@ def push(peer: Peer) -> PushResult:
             }
             _failed(peer, message)
             raise TransportError(message) from e
+        mismatch = _receipt_mismatch(peer, manifest, receipt)
+        if mismatch:
+            _failed(peer, mismatch)
+            raise TransportError(mismatch)
         if receipt.get("status") == "rejected":
             message = _("对端拒收批次 %(first)s–%(last)s：%(error)s %(message)s") % {
                 "first": manifest["first_seq"],
@@ -138,28 +143,79 @@ def push(peer: Peer) -> PushResult:
             raise TransportError(_("对端未确认任何新数据，停止推送。"))
 
 
+def _receipt_mismatch(peer: Peer, manifest: dict[str, Any], receipt: dict[str, Any]) -> str:
+    """Why a verified receipt is not the answer to the batch just sent to ``peer`` ("" if it is):
+    it must be signed by that peer and name the batch's sequence range and payload hash."""
+    if receipt.get("sender") != peer.code:
+        return _("回执由 %(signer)s 签发，不是推送的对端 %(node)s，不予采信。") % {
+            "signer": str(receipt.get("sender"))[:16],
+            "node": peer.code,
+        }
+    if any(receipt.get(name) != manifest[name] for name in ("first_seq", "last_seq", "payload_hash")):
+        return _("对端 %(node)s 的回执与所发批次 %(first)s–%(last)s 的序号或摘要不符，不予采信。") % {
+            "node": peer.code,
+            "first": manifest["first_seq"],
+            "last": manifest["last_seq"],
+        }
+    return ""
+
+
 def signed_request(peer_code: str, after: int) -> str:
-    body = {"node": settings.NODE_CODE, "peer": peer_code, "after": after, "time": batches.utcnow()}
+    body = {
+        "node": settings.NODE_CODE,
+        "peer": peer_code,
+        "after": after,
+        "time": batches.utcnow(),
+        "nonce": secrets.token_hex(16),
+    }
     from anjian.exchange import keys
 
     return canonical({"request": body, "signature": batches.sign_document(body, keys.signing_key())}).decode()
 
 
+NONCE_LENGTH = range(16, 65)  # characters
+
+
 def open_request(header: str) -> tuple[Peer, int]:
-    """The peer and ``after`` of a signed mailbox request; Rejected otherwise."""
+    """The peer and ``after`` of a signed mailbox request; Rejected otherwise. Each request is
+    served once: its (node, nonce) is remembered while its time is within the clock-skew window."""
     try:
         document = json.loads(header)
         body = document["request"]
         after = body["after"]
+        nonce = body["nonce"]
         sent = datetime.fromisoformat(body["time"].replace("Z", "+00:00"))
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        skew = abs((datetime.now(UTC) - sent).total_seconds())  # TypeError when without zone
+    except (*batches.JSON_ERRORS, KeyError, TypeError, AttributeError, OverflowError) as e:
         raise Rejected("malformed", _("取件请求格式错误。")) from e
-    if body.get("peer") != settings.NODE_CODE or not isinstance(after, int) or after < 0:
+    if (
+        not isinstance(body, dict)
+        or not isinstance(nonce, str)
+        or len(nonce) not in NONCE_LENGTH
+        or not isinstance(after, int)
+        or isinstance(after, bool)
+        or after < 0
+    ):
+        raise Rejected("malformed", _("取件请求格式错误。"))
+    if body.get("peer") != settings.NODE_CODE:
         raise Rejected("wrong_receiver", _("取件请求不是发给本节点的。"))
-    if abs((datetime.now(UTC) - sent).total_seconds()) > settings.EXCHANGE_CLOCK_SKEW:
+    if skew > settings.EXCHANGE_CLOCK_SKEW:
         raise Rejected("stale_request", _("取件请求已过期（时钟偏差过大或重放）。"))
     peer = batches.verify_document(str(body.get("node", "")), body, document.get("signature"))
+    _use_nonce(peer.code, nonce, sent)
     return peer, after
+
+
+def _use_nonce(node: str, nonce: str, sent: datetime) -> None:
+    """Remember a verified request's nonce; Rejected if it was seen (a replay). Nonces of requests
+    older than the clock-skew window are forgotten: those requests are refused as stale anyway."""
+    now = timezone.now()
+    RequestNonce.objects.filter(time__lt=now - timedelta(seconds=settings.EXCHANGE_CLOCK_SKEW + 60)).delete()
+    try:
+        with transaction.atomic():
+            RequestNonce.objects.create(node=node, nonce=nonce, time=sent)
+    except IntegrityError as e:
+        raise Rejected("stale_request", _("取件请求已被使用过（重放），不予处理。")) from e
 
 
 def mailbox(peer: Peer, after: int) -> bytes | None:
@@ -195,6 +251,15 @@ def pull(peer: Peer) -> PushResult:
                 "node": peer.code,
                 "status": status,
                 "body": body[:200].decode("utf-8", "replace"),
+            }
+            _failed(peer, message)
+            raise TransportError(message)
+        sender = batches.peek(body).get("sender")
+        if sender != peer.code:
+            # receive() verifies the signature of whoever the batch names: it must be this peer.
+            message = _("从 %(node)s 取到的批次由 %(sender)s 发出，不予接收。") % {
+                "node": peer.code,
+                "sender": str(sender)[:16],
             }
             _failed(peer, message)
             raise TransportError(message)
@@ -276,7 +341,7 @@ def import_file(path: Path, receipt_dir: Path | None = None) -> FileOutcome:
 def _import_receipt(path: Path, content: bytes) -> FileOutcome:
     try:
         receipt = batches.open_receipt(json.loads(content))
-    except (ValueError, Rejected) as e:
+    except (*batches.JSON_ERRORS, Rejected) as e:
         return FileOutcome(path, False, _("回执无效：%(error)s") % {"error": getattr(e, "message", str(e))})
     peer = Peer.objects.get(code=receipt["sender"])
     apply_receipt(peer, receipt)
@@ -292,6 +357,13 @@ def exchange_once(peer: Peer) -> PushResult:
     if peer.mode == PeerMode.PULL:
         return pull(peer)
     return PushResult()
+
+
+def _reset_connections() -> None:
+    """After an unexpected error: drop database connections that broke, so the next round opens
+    new ones (not inside a transaction, where the connection is not ours to close)."""
+    if not transaction.get_connection().in_atomic_block:
+        close_old_connections()
 
 
 def worker(
@@ -310,7 +382,14 @@ def worker(
     done = 0
     while cycles is None or done < cycles:
         now = clock()
-        for peer in Peer.objects.filter(enabled=True).exclude(mode=PeerMode.FILE):
+        try:
+            peers = list(Peer.objects.filter(enabled=True).exclude(mode=PeerMode.FILE))
+        except Exception as e:  # the database is unreachable: wait a round and try again
+            logger.exception("exchange worker: cannot list peers")
+            log(f"{e} (retry in {base:g} s)")
+            _reset_connections()
+            peers = []
+        for peer in peers:
             if next_try.get(peer.code, 0.0) > now:
                 continue
             try:
@@ -319,7 +398,10 @@ def worker(
                 next_try.pop(peer.code, None)
                 if outcome.batches:
                     log(f"{peer.code}: {outcome.batches} batches, {outcome.records} records")
-            except (TransportError, Rejected) as e:
+            except Exception as e:  # the worker outlives any one peer's failure, expected or not
+                if not isinstance(e, TransportError | Rejected):
+                    logger.exception("exchange worker: unexpected error with peer %s", peer.code)
+                    _reset_connections()
                 count = failures[peer.code] = failures.get(peer.code, 0) + 1
                 delay = min(base * 2**count, settings.EXCHANGE_BACKOFF_MAX)
                 next_try[peer.code] = now + delay
