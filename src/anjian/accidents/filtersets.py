@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -9,17 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import AccidentGrade, AccidentStatus, AccidentType, InvestigationStatus
 from anjian.accidents.models import AccidentReport, Investigation, ReportStep
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.industries.choices import Sector
-
-
-def _in_region(queryset: QuerySet[Any], path: str, value: str) -> QuerySet[Any]:
-    from anjian.regions.models import Region
-
-    region = Region.objects.filter(code=value.strip()).first()
-    if region is None:
-        return queryset.none()
-    return queryset.filter(**{f"{path}__startswith": region.prefix})
 
 
 class AccidentReportFilterSet(BaseFilterSet):
@@ -83,7 +72,7 @@ class AccidentReportFilterSet(BaseFilterSet):
     def in_region(
         self, queryset: QuerySet[AccidentReport], name: str, value: str
     ) -> QuerySet[AccidentReport]:
-        return _in_region(queryset, "region__code", value)
+        return within_region(queryset, "region__code", value)
 
     def has_late_steps(
         self, queryset: QuerySet[AccidentReport], name: str, value: bool | None
@@ -152,4 +141,4 @@ class InvestigationFilterSet(BaseFilterSet):
         )
 
     def in_region(self, queryset: QuerySet[Investigation], name: str, value: str) -> QuerySet[Investigation]:
-        return _in_region(queryset, "report__region__code", value)
+        return within_region(queryset, "report__region__code", value)

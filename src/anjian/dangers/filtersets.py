@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.dangers.models import (
     ChecklistItem,
     DangerLevel,
@@ -20,15 +18,6 @@ from anjian.dangers.models import (
     SupervisionListing,
 )
 from anjian.industries.choices import Sector
-
-
-def _in_region(queryset: QuerySet[Any], path: str, value: str) -> QuerySet[Any]:
-    from anjian.regions.models import Region
-
-    region = Region.objects.filter(code=value.strip()).first()
-    if region is None:
-        return queryset.none()
-    return queryset.filter(**{f"{path}__startswith": region.prefix})
 
 
 class HiddenDangerFilterSet(BaseFilterSet):
@@ -110,7 +99,7 @@ class HiddenDangerFilterSet(BaseFilterSet):
         )
 
     def in_region(self, queryset: QuerySet[HiddenDanger], name: str, value: str) -> QuerySet[HiddenDanger]:
-        return _in_region(queryset, "region__code", value)
+        return within_region(queryset, "region__code", value)
 
     def filter_overdue(
         self, queryset: QuerySet[HiddenDanger], name: str, value: bool | None
@@ -185,7 +174,7 @@ class SupervisionListingFilterSet(BaseFilterSet):
     def in_region(
         self, queryset: QuerySet[SupervisionListing], name: str, value: str
     ) -> QuerySet[SupervisionListing]:
-        return _in_region(queryset, "danger__region__code", value)
+        return within_region(queryset, "danger__region__code", value)
 
     def filter_review_overdue(
         self, queryset: QuerySet[SupervisionListing], name: str, value: bool | None

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.enterprises.models import (
     EmergencyDrill,
     EmergencyPlan,
@@ -74,12 +74,7 @@ class EnterpriseFilterSet(BaseFilterSet):
         )
 
     def in_region(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
-        from anjian.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(region__code__startswith=region.prefix)
+        return within_region(queryset, "region__code", value)
 
 
 class EnterpriseRecordFilterSet(BaseFilterSet):
@@ -107,12 +102,7 @@ class EnterpriseRecordFilterSet(BaseFilterSet):
         return queryset.filter(q)
 
     def in_region(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        from anjian.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(enterprise__region__code__startswith=region.prefix)
+        return within_region(queryset, "enterprise__region__code", value)
 
 
 def _date_range(

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.hazards.models import FilingStatus, HazardGrade, HazardUnit, UnitKind
 from anjian.industries.choices import Sector
 
@@ -63,9 +63,4 @@ class HazardUnitFilterSet(BaseFilterSet):
         )
 
     def in_region(self, queryset: QuerySet[HazardUnit], name: str, value: str) -> QuerySet[HazardUnit]:
-        from anjian.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(enterprise__region__code__startswith=region.prefix)
+        return within_region(queryset, "enterprise__region__code", value)

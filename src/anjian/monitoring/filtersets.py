@@ -4,21 +4,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.industries.choices import Sector
 from anjian.monitoring.models import Alarm, AlarmKind, AlarmStatus, MonitoringPoint, PointType
 from anjian.monitoring.rules import MethanePlacement
-
-
-def _in_region(
-    queryset: QuerySet[Alarm] | QuerySet[MonitoringPoint], value: str
-) -> QuerySet[Alarm] | QuerySet[MonitoringPoint]:
-    from anjian.regions.models import Region
-
-    region = Region.objects.filter(code=value.strip()).first()
-    if region is None:
-        return queryset.none()
-    return queryset.filter(enterprise__region__code__startswith=region.prefix)
 
 
 class MonitoringPointFilterSet(BaseFilterSet):
@@ -86,7 +75,7 @@ class MonitoringPointFilterSet(BaseFilterSet):
     def in_region(
         self, queryset: QuerySet[MonitoringPoint], name: str, value: str
     ) -> QuerySet[MonitoringPoint]:
-        return _in_region(queryset, value)  # type: ignore[return-value]
+        return within_region(queryset, "enterprise__region__code", value)
 
 
 class AlarmFilterSet(django_filters.FilterSet):
@@ -121,4 +110,4 @@ class AlarmFilterSet(django_filters.FilterSet):
         ]
 
     def in_region(self, queryset: QuerySet[Alarm], name: str, value: str) -> QuerySet[Alarm]:
-        return _in_region(queryset, value)  # type: ignore[return-value]
+        return within_region(queryset, "enterprise__region__code", value)

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.industries.choices import Sector
 from anjian.obligations.models import DutySubmission, ReportingDuty
 
@@ -59,12 +59,7 @@ class DutySubmissionFilterSet(BaseFilterSet):
     def in_region(
         self, queryset: QuerySet[DutySubmission], name: str, value: str
     ) -> QuerySet[DutySubmission]:
-        from anjian.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(enterprise__region__code__startswith=region.prefix)
+        return within_region(queryset, "enterprise__region__code", value)
 
     def filter_late(
         self, queryset: QuerySet[DutySubmission], name: str, value: bool | None

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.industries.choices import Sector
 from anjian.registration.models import EnterpriseRegistration, RegistrationStatus
 
@@ -34,9 +34,4 @@ class RegistrationFilterSet(BaseFilterSet):
     def in_region(
         self, queryset: QuerySet[EnterpriseRegistration], name: str, value: str
     ) -> QuerySet[EnterpriseRegistration]:
-        from anjian.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(region__code__startswith=region.prefix)
+        return within_region(queryset, "region__code", value)

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import AccidentType
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, within_region
 from anjian.industries.choices import Sector
 from anjian.risks.choices import HazardFactor, PointKind, ResponsibleLevel, RiskLevel, RiskMethod
 from anjian.risks.models import RiskPoint
@@ -101,9 +101,4 @@ class RiskPointFilterSet(BaseFilterSet):
         )
 
     def in_region(self, queryset: QuerySet[RiskPoint], name: str, value: str) -> QuerySet[RiskPoint]:
-        from anjian.regions.models import Region
-
-        region = Region.objects.filter(code=value.strip()).first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(enterprise__region__code__startswith=region.prefix)
+        return within_region(queryset, "enterprise__region__code", value)
