@@ -7,7 +7,6 @@ Screenshots of every step go to var/e2e/.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,18 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
-
-
-def login(context: BrowserContext, username: str) -> Page:
-    page = context.new_page()
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-    expect(page.locator("#current-user")).to_be_visible()
-    return page
+from tests.e2e.helpers import login_in
 
 
 def confirm(page: Page, url: str, level: str) -> None:
@@ -42,7 +30,7 @@ def confirm(page: Page, url: str, level: str) -> None:
 def test_larger_accident_reaches_the_ministry_after_deaths_rise(
     new_context: Callable[[], BrowserContext], screenshot_dir: Path
 ) -> None:
-    county = login(new_context(), "jingxing")
+    county = login_in(new_context(), "jingxing")
     county.goto("/accidents/reports/add/")
     occurred = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=20)
     county.get_by_label("事故单位名称").fill("井陉县华瑞建材有限公司")
@@ -68,9 +56,9 @@ def test_larger_accident_reaches_the_ministry_after_deaths_rise(
     expect(county.locator('#report-chain tr[data-level="county"] .step-status')).to_contain_text("已接收")
     county.screenshot(path=screenshot_dir / "accident-02-filed.png", full_page=True)
 
-    city = login(new_context(), "shijiazhuang")
+    city = login_in(new_context(), "shijiazhuang")
     confirm(city, url, "city")
-    province = login(new_context(), "hebei")
+    province = login_in(new_context(), "hebei")
     # The province sees no button for the city's step, only its own.
     province.goto(url)
     expect(province.locator('#report-chain tr[data-level="city"] button')).to_have_count(0)
@@ -89,7 +77,7 @@ def test_larger_accident_reaches_the_ministry_after_deaths_rise(
     expect(county.locator('#report-chain tr[data-level="national"] .step-status')).to_contain_text("待接收")
     county.screenshot(path=screenshot_dir / "accident-04-supplement.png", full_page=True)
 
-    ministry = login(new_context(), "national")
+    ministry = login_in(new_context(), "national")
     confirm(ministry, url, "national")
     for level in ("county", "city", "province", "national"):
         expect(ministry.locator(f'#report-chain tr[data-level="{level}"] .step-status')).to_contain_text(

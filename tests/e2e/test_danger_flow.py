@@ -10,7 +10,6 @@ Screenshots of every step go to var/e2e/.
 
 from __future__ import annotations
 
-import os
 import struct
 import zlib
 from collections.abc import Callable
@@ -23,22 +22,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from anjian.dangerstats.models import current_report_period, report_deadline
 from anjian.demo import ENT_BJ_USCC
+from tests.e2e.helpers import login_in
 
-DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
 ENTERPRISE = "北京燕山华瑞化工有限公司"
 QUARTERS = {"q1": "第一季度", "q2": "第二季度", "q3": "第三季度", "q4": "第四季度"}
 FIGURES = ("found", "rectified", "major", "major-rectified", "listed", "delisted")
-
-
-def login(context: BrowserContext, username: str) -> Page:
-    page = context.new_page()
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-    expect(page.locator("#current-user")).to_be_visible()
-    return page
 
 
 def png(path: Path, rgb: tuple[int, int, int]) -> Path:
@@ -80,7 +68,7 @@ def test_major_danger_listed_rectified_and_delisted_shows_in_statistics(
     place = f"罐区 E2E-{datetime.now().strftime('%H%M%S')}"
     description = "液氯储罐区可燃有毒气体检测报警装置失效"
 
-    inspector = login(new_context(), "beijing")
+    inspector = login_in(new_context(), "beijing")
     before = statistics(inspector)
     district_before = beijing_row(inspector)
     inspector.screenshot(path=screenshot_dir / "danger-01-statistics-before.png", full_page=True)
@@ -124,7 +112,7 @@ def test_major_danger_listed_rectified_and_delisted_shows_in_statistics(
     inspector.screenshot(path=screenshot_dir / "danger-03-listed.png", full_page=True)
 
     # 3. The enterprise submits the rectification plan and starts rectifying.
-    enterprise = login(new_context(), "ent_bj")
+    enterprise = login_in(new_context(), "ent_bj")
     enterprise.goto(danger_url)
     expect(enterprise.locator("#danger-listing")).to_be_visible()
     enterprise.get_by_role("link", name="编辑").click()

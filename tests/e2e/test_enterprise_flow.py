@@ -7,7 +7,6 @@ must hold together).
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +16,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.e2e.helpers import DEMO_PASSWORD, login
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
 BEIJING_PREFIX = "11"
 
 
@@ -34,15 +34,6 @@ def _beijing_counties() -> frozenset[str]:
 
 
 BEIJING_COUNTIES = _beijing_counties()
-
-
-def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-    expect(page.locator("#current-user")).to_be_visible()
 
 
 def shot(page: Page, directory: Path, name: str) -> None:

@@ -9,33 +9,23 @@ Screenshots of every step go to var/e2e/.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
-DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
+from tests.e2e.helpers import login_in
+
 ENTERPRISE = "北京燕山华瑞化工有限公司"
-
-
-def login(context: BrowserContext, username: str) -> Page:
-    page = context.new_page()
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-    return page
 
 
 @pytest.mark.e2e
 def test_an_over_temperature_is_alarmed_handled_and_seen_by_the_regulator(
     new_context: Callable[[], BrowserContext], screenshot_dir: Path
 ) -> None:
-    enterprise = login(new_context(), "ent_bj")
+    enterprise = login_in(new_context(), "ent_bj")
     csrf = next(c["value"] for c in enterprise.context.cookies() if c["name"] == "csrftoken")
     now = int(time.time() * 1000)
     readings = [{"t": now - 2000, "v": 31.5, "q": 0}, {"t": now - 1000, "v": 56.2, "q": 0}]
@@ -70,13 +60,13 @@ def test_an_over_temperature_is_alarmed_handled_and_seen_by_the_regulator(
     expect(enterprise.get_by_text("开启喷淋降温").first).to_be_visible()
     enterprise.screenshot(path=str(screenshot_dir / "monitoring-3-handled.png"), full_page=True)
 
-    regulator = login(new_context(), "beijing")
+    regulator = login_in(new_context(), "beijing")
     regulator.goto("/monitoring/overview/")
     expect(regulator.get_by_text(ENTERPRISE).first).to_be_visible()
     regulator.screenshot(path=str(screenshot_dir / "monitoring-4-overview.png"), full_page=True)
     regulator.goto("/monitoring/alarms/")
     expect(regulator.locator("tr", has_text="1# 储罐温度").first).to_be_visible()
 
-    other = login(new_context(), "shanghai")
+    other = login_in(new_context(), "shanghai")
     other.goto("/monitoring/alarms/")
     expect(other.locator("tr", has_text=ENTERPRISE)).to_have_count(0)

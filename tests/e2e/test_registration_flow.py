@@ -8,7 +8,6 @@ Screenshots go to var/e2e/registration-*.png.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +16,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from anjian.core.uscc import make_uscc
+from tests.e2e.helpers import login
 
-DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
 NEW_PASSWORD = "Qiye#Anquan-2027"
 USCC = make_uscc("91130121MA0E2E7A0")
 NAME = "井陉县冀安液氨储运有限公司"
@@ -28,14 +27,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 def shot(page: Page, directory: Path, name: str) -> None:
     page.screenshot(path=directory / f"registration-{name}.png", full_page=True)
-
-
-def login(page: Page, username: str, password: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 @pytest.mark.e2e
@@ -66,7 +57,7 @@ def test_enterprise_registers_is_approved_and_reports_a_major_hazard(
 
     # 2. The county regulator reviews the application, with its licence, and approves it.
     regulator = new_context().new_page()
-    login(regulator, "jingxing", DEMO_PASSWORD)
+    login(regulator, "jingxing", signed_in=False)
     regulator.goto("/registrations/")
     expect(regulator.locator("#object-table")).to_contain_text(tracking_number)
     shot(regulator, screenshot_dir, "3-review-list")
@@ -88,7 +79,7 @@ def test_enterprise_registers_is_approved_and_reports_a_major_hazard(
 
     # 3. The enterprise logs in with the initial password and must change it first.
     enterprise = new_context().new_page()
-    login(enterprise, USERNAME, initial_password)
+    login(enterprise, USERNAME, initial_password, signed_in=False)
     expect(enterprise.locator("#password-form")).to_be_visible()
     enterprise.locator("#id_old_password").fill(initial_password)
     enterprise.locator("#id_new_password1").fill(NEW_PASSWORD)

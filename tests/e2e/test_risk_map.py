@@ -6,24 +6,15 @@ Screenshots go to var/e2e/risk-*.png.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-DEMO_PASSWORD = os.environ.get("ANJIAN_DEMO_PASSWORD", "Anjian@2026")
+from tests.e2e.helpers import login
+
 ENT_BJ_NAME = "北京燕山华瑞化工有限公司"
-
-
-def login(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-    expect(page.locator("#current-user")).to_be_visible()
 
 
 @pytest.mark.e2e
