@@ -266,9 +266,8 @@ class HiddenDanger(BusinessModel):
             raise ValidationError(errors)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.enterprise_id and (not self.region_id or not self.sector):
-            self.region_id = self.enterprise.region_id
-            self.sector = self.enterprise.sector
+        if not self.region_id or not self.sector:
+            self.copy_enterprise_jurisdiction()
         super().save(*args, **kwargs)
 
 
